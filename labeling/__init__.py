@@ -1,0 +1,1 @@
+"""Labeling: corpus to sentences, Label Studio tasks and back to gold labels."""

@@ -1,0 +1,72 @@
+"""Reading a corpus of articles: a folder of .txt files, a JSONL file or a CSV file."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from stancekit.files import InputError, iter_jsonl, read_text
+
+METADATA = ("title", "source", "date", "url")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: its id, its text (the body that offsets point into) and metadata."""
+
+    doc_id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+    def metadata(self) -> dict[str, str]:
+        """The metadata fields that are known."""
+        return {k: v for k in METADATA if (v := getattr(self, k))}
+
+
+def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]:
+    """Yield the documents of a corpus folder, JSONL or CSV file, in a stable order."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(path.glob("*.txt"))
+        if not files:
+            raise InputError(path, "no .txt files in this folder")
+        for file in files:
+            yield _read_txt(file, title_line)
+    elif path.suffix == ".jsonl":
+        for lineno, obj in iter_jsonl(path):
+            yield _from_record(path, f"line {lineno}", obj)
+    elif path.suffix == ".csv":
+        read_text(path)
+        with open(path, encoding="utf-8", newline="") as f:
+            for rowno, row in enumerate(csv.DictReader(f), 2):
+                yield _from_record(path, f"line {rowno}", row)
+    else:
+        raise InputError(path, "expected a folder of .txt files, a .jsonl or a .csv file")
+
+
+def _read_txt(file: Path, title_line: bool) -> Document:
+    raw = read_text(file)
+    if not raw.strip():
+        raise InputError(file, "empty file")
+    title, body = raw.split("\n", 1) if title_line and "\n" in raw else (None, raw)
+    if title_line and title is None:
+        raise InputError(file, "only a title line, no article text", record="line 2")
+    if not body.strip():
+        raise InputError(file, "no article text after the title line", record="line 2")
+    return Document(file.stem, body, title=(title or "").strip() or None)
+
+
+def _from_record(path: Path, where: str, obj: dict) -> Document:
+    for field in ("id", "text"):
+        value = obj.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise InputError(path, "missing or empty", record=where, field=field)
+    if not isinstance(obj["text"], str):
+        raise InputError(path, "must be a string", record=where, field="text")
+    meta = {k: str(obj[k]) for k in METADATA if obj.get(k) not in (None, "")}
+    return Document(str(obj["id"]), obj["text"], **meta)

@@ -1,0 +1,58 @@
+"""Sentence segmentation with character offsets back into the article."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+
+import sentencex
+
+from stancekit.labeling.corpus import Document
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def sentence_spans(text: str, language: str = "en") -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each sentence; paragraphs (lines) are hard boundaries."""
+    for para in _PARAGRAPH.finditer(text):
+        line, base, pos = para.group(), para.start(), 0
+        for piece in sentencex.segment(language, line):
+            piece = piece.strip()
+            if not piece:
+                continue
+            i = line.find(piece, pos)
+            if i < 0:
+                raise RuntimeError(f"segmenter changed the text near offset {base + pos}")
+            pos = i + len(piece)
+            yield base + i, base + pos
+
+
+def sentence_id(doc_id: str, start: int, text: str) -> str:
+    """A stable id derived from the document, the offset and the sentence text."""
+    digest = hashlib.sha1(f"{doc_id}\x1f{start}\x1f{text}".encode()).hexdigest()
+    return digest[:16]
+
+
+def segment_document(doc: Document, language: str = "en") -> list[dict]:
+    """Split one document into sentence records with offsets, context and metadata."""
+    spans = list(sentence_spans(doc.text, language))
+    meta = doc.metadata()
+    records = []
+    for index, (start, end) in enumerate(spans):
+        text = doc.text[start:end]
+        ctx_start = spans[index - 1][0] if index > 0 else start
+        ctx_end = spans[index + 1][1] if index + 1 < len(spans) else end
+        records.append(
+            {
+                "sentence_id": sentence_id(doc.doc_id, start, text),
+                "doc_id": doc.doc_id,
+                "index": index,
+                "start": start,
+                "end": end,
+                "text": text,
+                "context": doc.text[ctx_start:ctx_end],
+                **meta,
+            }
+        )
+    return records

@@ -1,0 +1,3 @@
+"""The `stancekit adjudicate` command."""
+
+from stancekit.cli._app import app  # noqa: F401

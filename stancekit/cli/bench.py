@@ -1,0 +1,3 @@
+"""The `stancekit bench` command."""
+
+from stancekit.cli._app import app  # noqa: F401

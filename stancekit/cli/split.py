@@ -1,0 +1,3 @@
+"""The `stancekit split` command."""
+
+from stancekit.cli._app import app  # noqa: F401

@@ -1,0 +1,110 @@
+"""Plain-file input and output: atomic writes and JSON/JSONL reading with located errors."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+
+class InputError(ValueError):
+    """Bad input, located by file, record and field."""
+
+    def __init__(self, path: Path | str, message: str, record: str | None = None,
+                 field: str | None = None) -> None:
+        where = str(path)
+        if record is not None:
+            where += f", {record}"
+        if field is not None:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {message}")
+        self.path, self.record, self.field = str(path), record, field
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path | str, mode: str = "w") -> Iterator[Any]:
+    """Open a temporary file beside *path* that replaces it only if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        encoding = None if "b" in mode else "utf-8"
+        with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: Path | str, text: str) -> None:
+    """Write *text* to *path* atomically."""
+    with atomic_open(path) as f:
+        f.write(text)
+
+
+def dumps(obj: Any) -> str:
+    """Serialise *obj* as stable, human-readable JSON."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def write_json(path: Path | str, obj: Any) -> None:
+    """Write *obj* as JSON to *path* atomically."""
+    write_text(path, dumps(obj))
+
+
+def write_jsonl(path: Path | str, records: Iterable[dict]) -> int:
+    """Write one JSON object per line to *path* atomically; return the count."""
+    n = 0
+    with atomic_open(path) as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def read_text(path: Path | str) -> str:
+    """Read a UTF-8 file, with an error that names it when it is not UTF-8."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"not UTF-8 (byte {e.start})") from None
+
+
+def read_json(path: Path | str) -> Any:
+    """Read one JSON document, with an error that names file, line and column."""
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"invalid JSON: {e.msg}", record=f"line {e.lineno} column {e.colno}") from None
+
+
+def iter_jsonl(path: Path | str) -> Iterator[tuple[int, dict]]:
+    """Yield (line number, object) for each non-blank line of a JSONL file."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise InputError(path, f"not UTF-8 (byte {e.start})", record=f"line {lineno}") from None
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InputError(path, f"invalid JSON: {e.msg}", record=f"line {lineno}") from None
+            if not isinstance(obj, dict):
+                raise InputError(path, "expected a JSON object", record=f"line {lineno}")
+            yield lineno, obj
