@@ -206,6 +206,9 @@ def build_export(src_dir: Path, articles_dir: Path, gold_path: Path,
             ann_id += 1
             annotations = [_annotation(ann_id, task_id, 1, marked, 20.0 + len(marked.text) / 10)]
             if record["sentence_id"] in second:
+                if second[record["sentence_id"]].text != record["text"]:
+                    raise InputError(second_pass, "text differs from the corpus sentence",
+                                     record=f"line {second[record['sentence_id']].lineno}")
                 ann_id += 1
                 used_second += 1
                 annotations.append(_annotation(ann_id, task_id, 2, second[record["sentence_id"]],

@@ -5,26 +5,27 @@ from __future__ import annotations
 from stancekit.schema import SCHEMA
 
 
-def stance_item(stance: str, item_id: str = "stance") -> dict:
+def stance_item(stance: str, item_id: str = "stance", origin: str = "manual") -> dict:
     """A ``choices`` result item for the sentence stance."""
     return {
         "id": item_id,
         "type": "choices",
         "from_name": SCHEMA.stance_control,
         "to_name": SCHEMA.text_control,
-        "origin": "manual",
+        "origin": origin,
         "value": {"choices": [stance]},
     }
 
 
-def entity_item(item_id: str, start: int, end: int, text: str, label: str) -> dict:
+def entity_item(item_id: str, start: int, end: int, text: str, label: str,
+                origin: str = "manual") -> dict:
     """A ``labels`` result item for one entity span of the sentence."""
     return {
         "id": item_id,
         "type": "labels",
         "from_name": SCHEMA.entity_control,
         "to_name": SCHEMA.text_control,
-        "origin": "manual",
+        "origin": origin,
         "value": {"start": start, "end": end, "text": text, "labels": [label]},
     }
 

@@ -10,6 +10,7 @@ from stancekit.cli import (  # noqa: F401  (importing registers the commands)
     build,
     corpus,
     demo,
+    guidelines,
     segment,
     split,
     studio,

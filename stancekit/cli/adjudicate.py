@@ -1,3 +1,52 @@
 """The `stancekit adjudicate` command."""
 
-from stancekit.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stancekit.cli._app import app
+
+
+def _counts(tally: dict[str, int]) -> str:
+    total = sum(tally.values())
+    return f"{total}" + (" (" + ", ".join(f"{k} {v}" for k, v in tally.items()) + ")"
+                         if tally else "")
+
+
+@app.command("adjudicate")
+def adjudicate(
+    export: Annotated[Path, typer.Argument(help="Label Studio JSON export.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Gold JSONL to write.")],
+    queue: Annotated[Path | None, typer.Option(
+        help="Write sentences to review as a Label Studio import file.")] = None,
+    lead: Annotated[int | None, typer.Option(
+        help="User id of the lead annotator, who breaks ties.")] = None,
+    min_agreement: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="Queue majority decisions of 3+ annotators below this share.")
+    ] = 0.67,
+) -> None:
+    """Resolve annotations to one gold label per sentence and queue disagreements for review."""
+    from stancekit.files import InputError, write_json, write_jsonl
+    from stancekit.labeling.export import read_export
+    from stancekit.labeling.gold import resolve, review_tasks
+
+    parsed = read_export(export)
+    if lead is not None and lead not in parsed.annotators:
+        raise InputError(export, f"--lead {lead} has no usable annotation in this export; "
+                         f"annotators: {', '.join(map(str, parsed.annotators)) or 'none'}")
+    result = resolve(parsed, lead=lead, min_agreement=min_agreement)
+    tasks = review_tasks(result.queue)
+    write_jsonl(output, result.gold)
+    if queue:
+        write_json(queue, tasks)
+    stats = result.stats
+    typer.echo(f"gold: {_counts(stats['resolution'])} -> {output}")
+    typer.echo(f"excluded: {_counts(stats['excluded'])}")
+    typer.echo(f"queued for review: {_counts(stats['queued'])}"
+               + (f" -> {queue}" if queue else ""))
+    typer.echo(f"skipped annotations: {_counts(stats['skipped'])}")
+    typer.echo(f"drafts and predictions seen (not annotations): "
+               f"{stats['drafts']} drafts, {stats['predictions']} predictions")

@@ -1,3 +1,35 @@
 """The `stancekit agreement` command."""
 
-from stancekit.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stancekit.cli._app import app
+
+
+@app.command("agreement")
+def agreement(
+    export: Annotated[Path, typer.Argument(help="Label Studio JSON export.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write the report as JSON.")] = None,
+    markdown: Annotated[Path | None, typer.Option(help="Write the report as markdown.")] = None,
+    plot: Annotated[Path | None, typer.Option(
+        help="Write a heatmap of the stance confusion between annotators (.png).")] = None,
+) -> None:
+    """Measure inter-annotator agreement on stance, entities and dyads; print a report."""
+    from stancekit.files import write_json, write_text
+    from stancekit.labeling.agreement import agreement_report, markdown_report, plot_confusion
+    from stancekit.labeling.export import read_export
+
+    report = agreement_report(read_export(export))
+    text = markdown_report(report)
+    if output:
+        write_json(output, report)
+    if markdown:
+        write_text(markdown, text)
+    if plot:
+        plot_confusion(report, plot)
+    typer.echo(text, nl=False)

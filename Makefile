@@ -1,0 +1,35 @@
+# Two entry points: `make demo` runs the whole pipeline on the bundled corpus,
+# `make test` runs the test suite (with a real Label Studio server). Both set up first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= out
+
+.PHONY: demo test setup system-deps lint bench clean
+
+demo: setup
+	$(BIN)/stancekit demo -o $(OUT)
+
+test: setup system-deps
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[studio,test]"
+	touch $@
+
+system-deps:
+	bash scripts/system-deps.sh
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/stancekit bench --quick
+
+clean:
+	rm -rf $(VENV) $(OUT)

@@ -1,0 +1,84 @@
+"""Building the dataset from gold records and a split assignment, and writing its folder."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datasets import Dataset, DatasetDict, DatasetInfo
+from datasets.table import InMemoryTable
+
+from stancekit.dataset.features import CONFIGS, config_features
+from stancekit.dataset.rows import entities_row, stance_row
+from stancekit.files import InputError
+from stancekit.splits import SPLIT_NAMES
+
+ROWS = {"stance": stance_row, "entities": entities_row}
+PARQUET = {"compression": "zstd", "compression_level": 9, "row_group_size": 10_000,
+           "use_dictionary": True, "write_statistics": True, "version": "2.6",
+           "data_page_version": "1.0"}
+
+
+def build_dataset(gold: list[dict], assignment: Mapping[str, str],
+                  path: Path | str = "gold") -> dict[str, DatasetDict]:
+    """One DatasetDict per config; every gold sentence lands in exactly one split."""
+    names = [n for n in SPLIT_NAMES if n in set(assignment.values())]
+    by_split: dict[str, list[dict]] = {name: [] for name in names}
+    for record in gold:
+        split = assignment.get(record["doc_id"])
+        if split is None:
+            raise InputError(path, f"document {record['doc_id']} has no split",
+                             record=f"sentence {record['sentence_id']}", field="doc_id")
+        by_split[split].append(record)
+    out = {}
+    for config in CONFIGS:
+        features = config_features(config)
+        schema = features.arrow_schema
+        splits = {}
+        for name, records in by_split.items():
+            records.sort(key=lambda r: (r["doc_id"], r["index"], r["sentence_id"]))
+            rows = [ROWS[config](r, path) for r in records]
+            table = InMemoryTable(pa.Table.from_pylist(rows, schema=schema))
+            splits[name] = Dataset(table, info=DatasetInfo(features=features, config_name=config),
+                                   split=name)
+        out[config] = DatasetDict(splits)
+    return out
+
+
+def data_file(config: str, split: str) -> str:
+    """The parquet file of a config's split, relative to the dataset folder."""
+    return f"{config}/{split}.parquet"
+
+
+def write_dataset(datasets: Mapping[str, DatasetDict], out_dir: Path | str,
+                  files: Mapping[str, str]) -> None:
+    """Write parquet per config and split plus text *files*; replace *out_dir* only at the end."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "README.md").is_file():
+        raise InputError(out_dir, "exists and is not a dataset folder; refusing to replace it")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".tmp"))
+    try:
+        for config, splits in datasets.items():
+            (tmp / config).mkdir()
+            for split, ds in splits.items():
+                pq.write_table(ds.data.table, tmp / data_file(config, split), **PARQUET)
+        for name, text in files.items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        old = None
+        if out_dir.exists():
+            old = out_dir.parent / f"{tmp.name}.old"
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+        if old:
+            shutil.rmtree(old)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(tmp)
+        raise

@@ -1,0 +1,52 @@
+"""Hugging Face features of the two configs, derived from the schema."""
+
+from __future__ import annotations
+
+from datasets import ClassLabel, Features, List, Value
+
+from stancekit.schema import SCHEMA
+
+CONFIGS = ("stance", "entities")
+METADATA = ("title", "source", "date", "url")
+
+
+def entity_feature() -> dict:
+    """One entity span: character offsets into the sentence, its text and type."""
+    return {"start": Value("int32"), "end": Value("int32"), "text": Value("string"),
+            "label": ClassLabel(names=SCHEMA.entity_names)}
+
+
+def stance_features() -> Features:
+    """Features of the ``stance`` config: one row per sentence."""
+    source, target = (role.name for role in SCHEMA.roles)
+    return Features({
+        "id": Value("string"),
+        "doc_id": Value("string"),
+        "sentence_index": Value("int32"),
+        "text": Value("string"),
+        "context": Value("string"),
+        "stance": ClassLabel(names=SCHEMA.stance_names),
+        "entities": List(entity_feature()),
+        "dyads": List({source: entity_feature(), target: entity_feature()}),
+        "n_annotations": Value("int32"),
+        "agreement": Value("float64"),
+        **{name: Value("string") for name in METADATA},
+    })
+
+
+def entities_features() -> Features:
+    """Features of the ``entities`` config: tokens with BIO tags and character offsets."""
+    return Features({
+        "id": Value("string"),
+        "doc_id": Value("string"),
+        "text": Value("string"),
+        "tokens": List(Value("string")),
+        "ner_tags": List(ClassLabel(names=SCHEMA.bio_tags)),
+        "token_starts": List(Value("int32")),
+        "token_ends": List(Value("int32")),
+    })
+
+
+def config_features(config: str) -> Features:
+    """The features of a config by name."""
+    return {"stance": stance_features, "entities": entities_features}[config]()

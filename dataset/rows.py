@@ -1,0 +1,74 @@
+"""Gold records to dataset rows, with every label checked against the schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stancekit.dataset.features import METADATA
+from stancekit.dataset.tokens import SpanError, bio_tags
+from stancekit.files import InputError
+from stancekit.schema import SCHEMA
+
+_STANCES = {name: i for i, name in enumerate(SCHEMA.stance_names)}
+_TYPES = {name: i for i, name in enumerate(SCHEMA.entity_names)}
+_TAGS = {name: i for i, name in enumerate(SCHEMA.bio_tags)}
+
+
+def _where(record: dict) -> str:
+    return f"sentence {record.get('sentence_id')}"
+
+
+def _entity(record: dict, entity: dict, path: Path | str) -> dict:
+    if entity.get("label") not in _TYPES:
+        raise InputError(path, f"unknown entity type {entity.get('label')!r}",
+                         record=_where(record), field="entities")
+    start, end = entity.get("start"), entity.get("end")
+    text = record["text"]
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+            and text[start:end] == entity.get("text")):
+        raise InputError(path, f"entity {entity.get('text')!r} at {start}-{end} does not match "
+                         "the sentence text", record=_where(record), field="entities")
+    return {"start": start, "end": end, "text": entity["text"], "label": _TYPES[entity["label"]]}
+
+
+def stance_row(record: dict, path: Path | str = "gold") -> dict:
+    """The ``stance`` config row of one gold record."""
+    if record.get("stance") not in _STANCES:
+        raise InputError(path, f"unknown stance {record.get('stance')!r}", record=_where(record),
+                         field="stance")
+    source, target = (role.name for role in SCHEMA.roles)
+    return {
+        "id": record["sentence_id"],
+        "doc_id": record["doc_id"],
+        "sentence_index": record["index"],
+        "text": record["text"],
+        "context": record.get("context") or record["text"],
+        "stance": _STANCES[record["stance"]],
+        "entities": [_entity(record, e, path) for e in record.get("entities", [])],
+        "dyads": [{source: _entity(record, d[source], path),
+                   target: _entity(record, d[target], path)} for d in record.get("dyads", [])],
+        "n_annotations": record.get("n_annotations", 1),
+        "agreement": record.get("agreement", 1.0),
+        **{name: record.get(name) or None for name in METADATA},
+    }
+
+
+def entities_row(record: dict, path: Path | str = "gold") -> dict:
+    """The ``entities`` config row of one gold record: tokens, BIO tags, offsets."""
+    entities = record.get("entities", [])
+    for e in entities:
+        _entity(record, e, path)
+    try:
+        spans, tags = bio_tags(record["text"], entities)
+    except SpanError as e:
+        raise InputError(path, str(e), record=_where(record), field="entities") from None
+    text = record["text"]
+    return {
+        "id": record["sentence_id"],
+        "doc_id": record["doc_id"],
+        "text": text,
+        "tokens": [text[a:b] for a, b in spans],
+        "ner_tags": [_TAGS[t] for t in tags],
+        "token_starts": [a for a, _ in spans],
+        "token_ends": [b for _, b in spans],
+    }

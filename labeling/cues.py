@@ -1,0 +1,128 @@
+"""A cue-lexicon stance pre-labeler: appeal, denial and accusation cues with negation.
+
+Each stance has a list of cue patterns (verbs and their nominal forms). A cue inside a hard
+negative ("appeal court", "denial-of-service") or under negation ("did not deny", "stopped
+short of accusing") does not count. The sentence stance is the schema's precedence over the
+stances whose cues remain.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from stancekit.schema import SCHEMA
+
+NONE, ACCUSATION, DENIAL, APPEAL = SCHEMA.stance_names
+
+VERSION = "stancekit-cues-1"
+
+CUES: dict[str, tuple[str, ...]] = {
+    APPEAL: (
+        r"call(?:s|ed|ing)? (?:on|upon)", r"call(?:s|ed|ing)? for", r"urg(?:e|es|ed|ing)",
+        r"appeal(?:s|ed|ing)? (?:to|for)", r"appeal(?:ed)? (?:directly )?to",
+        r"demand(?:s|ed|ing)?", r"ask(?:s|ed|ing)? (?:\w+ ){1,4}?to", r"press(?:es|ed|ing)",
+        r"implor(?:e|es|ed|ing)", r"plead(?:s|ed|ing)?", r"request(?:s|ed|ing)",
+        r"invit(?:e|es|ed|ing) (?:\w+ ){1,4}?to", r"exhort(?:s|ed|ing)?", r"insist(?:s|ed)? that",
+        r"told (?:\w+ ){1,4}?to", r"warn(?:s|ed|ing)? (?:\w+ ){1,4}?(?:to|against)",
+        r"must (?:stop|halt|end|cease|withdraw|release|respect|refrain|return|allow)",
+        r"(?:should|needs? to) (?:stop|halt|end|cease|withdraw|release|refrain)",
+        r"(?:(?<=^)|(?<=[\"“])|(?<=[\"“] ))(?:Stop|Halt|End|Release|Withdraw|Respect|Allow)",
+        r"exercise restraint", r"(?:a|the|its|their) plea",
+    ),
+    DENIAL: (
+        r"den(?:y|ies|ied|ying|ial|ials)", r"rebuff(?:s|ed|ing)?", r"refut(?:e|es|ed|ing)",
+        r"reject(?:s|ed|ing)? (?:\S+ ){0,5}?(?:accusations?|claims?|allegations?|charges?|"
+        r"reports?|characteri[sz]ation|assertions?|suggestions?|version|narrative|account)",
+        r"dismiss(?:es|ed|ing)? (?:\S+ ){0,5}?(?:accusations?|claims?|allegations?|charges?|"
+        r"reports?|as\b)",
+        r"baseless", r"groundless", r"unfounded", r"fabricat(?:ed|ion|ions)", r"false(?:ly)?",
+        r"untrue", r"lies\b", r"smear", r"slander(?:ous)?", r"nonsense", r"absurd",
+        r"no evidence", r"nothing to do with", r"no (?:\w+ ){0,2}?(?:involvement|role) in",
+        r"(?:there (?:is|was|were|are|has been) no|never (?:took|was|were|had|crossed|fired|"
+        r"sent|entered|targeted|attacked))",
+        r"did not (?:take|fire|cross|send|enter|target|attack|violate|shoot)",
+        r"(?:didn't|did not|has not|have not|had not) (?:taken|fired|crossed|sent|entered|"
+        r"targeted|attacked|violated)",
+    ),
+    ACCUSATION: (
+        r"accus(?:e|es|ed|ing|ation|ations)", r"blam(?:e|es|ed|ing)",
+        r"alleg(?:e|es|ed|ing|ation|ations|edly)", r"claim(?:s|ed|ing)?",
+        r"condemn(?:s|ed|ing)? (?:\S+ ){0,4}?for", r"responsible for", r"violat(?:e|es|ed|ing|ion|ions)",
+        r"aggression", r"provocat(?:ion|ions|ive)", r"war crimes?", r"genocide",
+        r"orchestrat(?:e|es|ed|ing)", r"charg(?:e|es|ed|ing) (?:\S+ ){0,3}?with",
+        r"complicit", r"culpab(?:le|ility)", r"behind the (?:attack|strike|blast|bombing|hack)",
+        r"illegal(?:ly)?", r"unlawful(?:ly)?", r"terroris(?:t|ts|m)", r"hostile", r"reckless",
+        r"sabotag(?:e|ed|ing)", r"(?:is|are|was|were|of) (?:\w+ ){0,2}?arming",
+        r"(?:staging|stage|staged) (?:\w+ ){0,3}?(?:provocation|attack|exercise|rehearsal)",
+        r"(?:shelled|bombed|attacked|targeted|seized|kidnapped|abducted|harassed|rammed|"
+        r"hacked|detained|jammed|threatened|intimidated|killed|murdered|tortured|persecuted)",
+        r"intimidation", r"harassment", r"coercion", r"interference", r"meddling",
+        r"cyberattack", r"espionage", r"spying", r"propaganda campaign", r"disinformation",
+        r"what (?:it|he|she|they) called",
+    ),
+}
+HARD_NEGATIVES = (
+    r"appeals? (?:court|courts|chamber|judge|judges|process|hearing|ruling|panel)",
+    r"court of appeals?", r"(?:fundraising|humanitarian|donation|flash|emergency) appeal",
+    r"(?:the|its|their|broad|popular|wide) appeal (?:of|among|to voters)",
+    r"denial[- ]of[- ]service", r"climate denial", r"insurance claims?",
+    r"(?:territorial|maritime|sovereignty|overlapping|competing|rival) claims?",
+    r"claim(?:s|ed|ing)? responsibility", r"phone calls?", r"(?:energy|oil|gas|power) demand",
+    r"demand for (?:oil|gas|energy|power|goods|housing|exports)", r"charged batter(?:y|ies)",
+    r"the accused\b(?! \w+ed)", r"calls? for (?:tenders|bids|papers|applications)",
+    r"press (?:conference|briefing|release|freedom|office|secretary|officer|agency|"
+    r"statement)", r"(?:the|a|news|state|local|foreign) press", r"false alarm",
+    r"pressed (?:shirts|flowers)", r"what (?:it|he|she|they) called for",
+)
+NEGATION = re.compile(
+    r"(?:\bnot|n't|\bnever|\bneither|\bnor|\bwithout|\bno longer|stopped short of|"
+    r"stop short of|stops short of|declined to|refused to|refuses to|declining to|"
+    r"refusing to|avoided|avoiding|\brather than)(?:\s+\S+){0,2}\s+$"
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue found in a sentence."""
+
+    stance: str
+    start: int
+    end: int
+    negated: bool
+
+
+class CueTagger:
+    """Stance pre-labels from cue lexicons, negation and hard negatives."""
+
+    version = VERSION
+
+    def __init__(self) -> None:
+        groups = "|".join(f"(?P<{stance}>{'|'.join(cues)})" for stance, cues in CUES.items())
+        negatives = "|".join(HARD_NEGATIVES)
+        self.pattern = re.compile(rf"\b(?:(?P<hard>{negatives})|{groups})\b", re.IGNORECASE)
+
+    def cues(self, text: str) -> list[Cue]:
+        """The stance cues of *text*, hard negatives left out, negated ones flagged."""
+        found = []
+        for m in self.pattern.finditer(text):
+            stance = m.lastgroup
+            if stance == "hard":
+                continue
+            window = text[max(0, m.start() - 40):m.start()]
+            found.append(Cue(stance, m.start(), m.end(), bool(NEGATION.search(window))))
+        return found
+
+    def predict(self, text: str) -> tuple[str, float]:
+        """The stance of *text* and a confidence score in 0..1."""
+        stances = {c.stance for c in self.cues(text) if not c.negated}
+        if not stances:
+            return NONE, 0.5
+        return SCHEMA.resolve(stances), 0.8 if len(stances) == 1 else 0.6
+
+
+@functools.cache
+def cue_tagger() -> CueTagger:
+    """The shared cue tagger, compiled on first use."""
+    return CueTagger()

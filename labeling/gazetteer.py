@@ -1,0 +1,261 @@
+"""A fast gazetteer entity tagger: countries, capitals, demonyms, organisations, titled names.
+
+Names come from pycountry and countryinfo plus the curated lists below; everything is compiled
+once, on first use, into a single regular expression whose literal part is a trie, so matching
+costs one scan of the sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from stancekit.schema import SCHEMA
+
+PERSON, ORG, GPE, NORP = SCHEMA.entity_names
+
+COUNTRY_ALIASES = (
+    "US", "U.S.", "USA", "United States", "America", "UK", "U.K.", "Britain", "Great Britain",
+    "Russia", "Iran", "Syria", "South Korea", "North Korea", "Taiwan", "Palestine", "Kosovo",
+    "Turkey", "Vietnam", "Laos", "Bolivia", "Venezuela", "Tanzania", "Moldova", "Czech Republic",
+    "Ivory Coast", "Congo", "Democratic Republic of Congo", "Democratic Republic of the Congo",
+    "DRC", "DR Congo", "Republic of Congo", "Burma", "Macedonia", "Holland", "Vatican",
+    "Micronesia", "Gaza", "Gaza Strip", "West Bank", "Crimea", "Donbas", "Donbass",
+    "Western Sahara", "Somaliland", "Hong Kong", "Macau", "Tibet", "Xinjiang", "Kashmir",
+    "Kurdistan", "Abkhazia", "South Ossetia", "Transnistria", "Nagorno-Karabakh", "Darfur",
+    "Tigray", "Scotland", "Wales", "England", "Northern Ireland",
+)
+CITIES = (
+    "Washington", "Moscow", "Beijing", "Kyiv", "Kiev", "Tehran", "Damascus", "Ankara", "Tripoli",
+    "Benghazi", "Tel Aviv", "Jerusalem", "Ramallah", "Gaza City", "Geneva", "New York",
+    "The Hague", "Brussels", "Strasbourg", "Vienna", "Istanbul", "Aleppo", "Idlib", "Mosul",
+    "Basra", "Erbil", "Kharkiv", "Odesa", "Odessa", "Mariupol", "Donetsk", "Luhansk",
+    "Sevastopol", "St Petersburg", "St. Petersburg", "Shanghai", "Xiamen", "Taipei", "Seoul",
+    "Pyongyang", "Tokyo", "Manila", "Hanoi", "New Delhi", "Delhi", "Mumbai", "Islamabad",
+    "Karachi", "Lahore", "Srinagar", "Kabul", "Kandahar", "Baghdad", "Beirut", "Sanaa",
+    "Aden", "Hodeidah", "Riyadh", "Doha", "Abu Dhabi", "Dubai", "Cairo", "Khartoum",
+    "Mogadishu", "Addis Ababa", "Nairobi", "Kinshasa", "Goma", "Bamako", "Niamey",
+    "Ouagadougou", "Abuja", "Lagos", "Caracas", "Havana", "Bogota", "Bogotá", "Mexico City",
+    "Brasilia", "Brasília", "Buenos Aires", "Minsk", "Tbilisi", "Yerevan", "Baku", "Chisinau",
+    "Belgrade", "Pristina", "London", "Paris", "Berlin", "Rome", "Madrid", "Warsaw", "Canberra",
+    "Ottawa", "Nagoya", "Osaka",
+)
+DEMONYMS = (
+    "American", "British", "Briton", "Russian", "Chinese", "Iranian", "Syrian", "Turkish",
+    "Turk", "Kurdish", "Kurd", "Arab", "Israeli", "Palestinian", "Ukrainian", "Korean",
+    "North Korean", "South Korean", "Taiwanese", "Filipino", "Vietnamese", "Libyan", "Yemeni",
+    "Saudi", "Emirati", "Qatari", "Lebanese", "Iraqi", "Afghan", "Pakistani", "Indian",
+    "Japanese", "French", "German", "Dutch", "Swiss", "European", "African", "Western",
+    "Soviet", "Jew", "Jewish", "Muslim", "Christian", "Sunni", "Shia", "Shiite", "Alawite",
+    "Druze", "Yazidi", "Uyghur", "Uighur", "Rohingya", "Tamil", "Pashtun", "Baloch", "Hazara",
+    "Tigrayan", "Amhara", "Oromo", "Tuareg", "Serb", "Croat", "Bosniak", "Albanian", "Catholic",
+    "Protestant", "Hindu", "Buddhist", "Sikh", "Republican", "Democrat", "Kashmiri", "Cypriot",
+    "Greek Cypriot", "Turkish Cypriot",
+)
+ORGANISATIONS = (
+    "UN", "U.N.", "United Nations", "UN Security Council", "Security Council",
+    "UN General Assembly", "General Assembly", "UNHCR", "UNICEF", "UNESCO", "UNRWA", "UNIFIL",
+    "NATO", "EU", "European Union", "European Commission", "European Parliament",
+    "African Union", "AU", "ECOWAS", "OSCE", "ASEAN", "OPEC", "G7", "G20", "BRICS",
+    "Arab League", "Gulf Cooperation Council", "GCC", "SCO", "ICC", "ICJ",
+    "International Criminal Court", "International Court of Justice", "IAEA",
+    "International Atomic Energy Agency", "WHO", "World Health Organization",
+    "World Health Organisation", "WTO", "World Trade Organization", "IMF",
+    "International Monetary Fund", "World Bank", "Interpol", "Europol", "Frontex", "OPCW",
+    "Pentagon", "Kremlin", "White House", "State Department", "Foreign Office",
+    "Elysee", "Élysée", "Downing Street", "Congress", "Senate", "Knesset", "Duma",
+    "State Duma", "Bundestag", "Politburo", "CIA", "FBI", "NSA", "KGB", "FSB", "GRU", "MI6",
+    "Mossad", "IDF", "PLA", "IRGC", "Revolutionary Guards", "Revolutionary Guard",
+    "Islamic Revolutionary Guard Corps", "Wagner", "Wagner Group", "AFRICOM", "CENTCOM",
+    "Hamas", "Hezbollah", "Hizbollah", "Houthis", "Houthi", "Ansar Allah", "Taliban",
+    "al-Shabaab", "al-Qaeda", "Al-Qaeda", "al Qaeda", "Islamic State", "ISIS", "ISIL", "Daesh",
+    "Boko Haram", "PKK", "YPG", "SDF", "Syrian Democratic Forces", "Fatah",
+    "Palestinian Authority", "PA", "Muslim Brotherhood", "Kuomintang", "KMT",
+    "Amnesty International", "Amnesty", "Human Rights Watch", "Red Cross", "ICRC",
+    "Red Crescent", "Doctors Without Borders", "MSF", "Medecins Sans Frontieres",
+    "Médecins Sans Frontières", "Reporters Without Borders", "Greenpeace", "Reuters",
+    "Associated Press", "AP", "AFP", "Agence France-Presse", "BBC", "CNN", "Al Jazeera", "TASS",
+    "RIA Novosti", "Xinhua", "Yonhap", "Kyodo", "KCNA", "IRNA", "Anadolu", "Interfax",
+    "Government of National Accord", "GNA", "LNA", "Libyan National Army",
+)
+ORG_HEADS = (
+    "Ministry", "Council", "Office", "Agency", "Administration", "Army", "Navy", "Air Force",
+    "Party", "Commission", "Committee", "Court", "Tribunal", "University", "Institute", "Guard",
+    "Guards", "Forces", "Force", "Command", "Service", "Bank", "Union", "Front", "Movement",
+    "Organisation", "Organization", "Department", "Parliament", "Assembly", "Congress", "Corps",
+    "Brigade", "Brigades", "Authority", "Federation", "Alliance", "League", "Group", "Company",
+    "Corporation", "Association", "Foundation", "Fund", "Watch", "Network", "Police",
+    "Coalition", "Secretariat", "Cabinet", "Bureau", "Directorate", "Senate", "Academy",
+    "Centre", "Center", "Mission", "Programme", "Program", "Times", "Post", "News", "Telegraph",
+)
+TITLES = (
+    "President", "Vice President", "Vice-President", "Prime Minister", "Deputy Prime Minister",
+    "Minister", "Foreign Minister", "Defence Minister", "Defense Minister", "Interior Minister",
+    "Finance Minister", "Justice Minister", "Trade Minister", "Energy Minister",
+    "Health Minister", "Deputy Foreign Minister", "Deputy Minister", "Premier", "Chancellor",
+    "Secretary of State", "Secretary-General", "Secretary General", "Defense Secretary",
+    "Defence Secretary", "Foreign Secretary", "Home Secretary", "Press Secretary",
+    "Ambassador", "ambassador", "envoy", "Envoy", "Special Envoy", "special envoy",
+    "spokesperson", "spokesman", "spokeswoman", "Spokesperson", "Spokesman", "Spokeswoman",
+    "Gen.", "General", "Lt. Gen.", "Maj. Gen.", "Brig. Gen.", "Lt.", "Col.", "Lt. Col.",
+    "Colonel", "Maj.", "Major", "Adm.", "Admiral", "Rear Admiral", "Vice Admiral", "Capt.",
+    "Captain", "Commander", "commander", "Sgt.", "Sergeant", "Sen.", "Senator", "Rep.",
+    "Representative", "Gov.", "Governor", "Mayor", "mayor", "Judge", "judge", "Prosecutor",
+    "prosecutor", "King", "Queen", "Prince", "Princess", "Crown Prince", "Sheikh", "Emir",
+    "Ayatollah", "Supreme Leader", "Pope", "Patriarch", "Archbishop", "Bishop", "Dr.", "Dr",
+    "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Prof.", "Professor", "Chairman", "chairman",
+    "Chairwoman", "chairwoman", "Chair", "Speaker", "leader", "Leader", "lawmaker",
+    "Lawmaker", "MP", "MEP", "analyst", "researcher", "diplomat", "official", "director",
+    "Director", "Director-General", "Director General", "chief", "Chief", "Commissioner",
+    "commissioner", "Rapporteur", "rapporteur", "Attorney General", "Attorney-General",
+    "Deputy", "Ombudsman", "Metropolitan",
+)
+NOT_NAMES = (
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "The", "He", "She", "It", "They", "We", "I", "In", "On", "At",
+    "Of", "For", "And", "But", "As", "This", "That", "His", "Her", "Their", "Its", "Our",
+)
+SKIP = (
+    "The Valley", "Hamilton", "Victoria", "Kingston", "Jersey", "Georgetown", "Praia",
+    "Avarua", "Palikir", "Jamestown", "Adamstown", "Flying Fish Cove", "King Edward Point",
+    "Road Town", "Basse-Terre", "Saint John's", "Plymouth", "Man", "Saint", "Sucre", "Male",
+    "Bermudian", "Indian Ocean Territory",
+)
+
+_NAME_TOKEN = r"(?:(?:al|el|bin|ibn|van|von|de|da|di|du|le|la)[- ])?" \
+    r"(?!(?:{stop})\b)[A-Z][a-z]+(?:-[A-Za-z]+|['’](?!s\b)[A-Za-z]+)*"
+_ORG_TOKEN = r"(?!(?:{stop})\b)(?:People's|[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w&-]*)"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of *words* built as a trie: fast to match, longest match first."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return (f"(?:{body})" if len(branches) == 1 else body) + "?"
+        return body
+
+    return build(trie)
+
+
+def _plural(demonym: str) -> str | None:
+    if demonym.endswith(("ese", "sh", "ch", "s", "ss", "i", "x", "z")):
+        return demonym + "s" if demonym.endswith("i") else None
+    return demonym + "s"
+
+
+def _split(value: str | list | None, sep: str) -> list[str]:
+    values = value if isinstance(value, list) else (value or "").split(sep)
+    return [v.strip() for v in values if v.strip()]
+
+
+def _country_names() -> tuple[set[str], set[str], set[str]]:
+    """Country names, capitals and demonyms from pycountry and countryinfo."""
+    import countryinfo
+    import pycountry
+
+    countries = set(COUNTRY_ALIASES)
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(c, attr, None)
+            if name and "," not in name:
+                countries.add(name.removeprefix("the "))
+    capitals, demonyms = set(CITIES), set(DEMONYMS)
+    for info in countryinfo.all_countries():
+        data = info.info()
+        capitals.update(_split(data.get("capital"), "/"))
+        demonyms.update(_split(data.get("demonym"), ","))
+    demonyms |= {p for d in list(demonyms) if (p := _plural(d))}
+    skip = set(SKIP)
+    return countries - skip, capitals - skip, demonyms - skip
+
+
+class Gazetteer:
+    """Find PERSON, ORG, GPE and NORP mentions in a sentence with one compiled regex."""
+
+    version = "gazetteer-1"
+
+    def __init__(self) -> None:
+        countries, capitals, demonyms = _country_names()
+        self.labels: dict[str, str] = {}
+        for names, label in ((ORGANISATIONS, ORG), (countries, GPE), (capitals, GPE),
+                             (demonyms, NORP)):
+            for name in names:
+                self.labels.setdefault(name, label)
+        stop = "|".join(NOT_NAMES)
+        name = _NAME_TOKEN.format(stop=stop)
+        org = _ORG_TOKEN.format(stop=stop)
+        heads = _alternation(ORG_HEADS)
+        connect = r"\s+(?:of|for|on)(?:\s+the)?\s+"
+        self.pattern = re.compile(
+            r"(?<![\w.])(?:"
+            rf"(?P<org>{org}(?:\s+{org})*\s+{heads}(?:{connect}{org}(?:\s+(?:and\s+)?{org})*)?"
+            rf"|(?:Ministry|Office|Court|Council|Bank|Department){connect}{org}"
+            rf"(?:\s+(?:and\s+)?{org})*)"
+            rf"|(?:{_alternation(TITLES)})\s+(?P<person>{name}(?:\s+{name}){{0,2}})"
+            rf"|(?:said|according\s+to)\s+(?P<said>{name}(?:\s+{name}){{1,2}})(?=,)"
+            rf"|(?P<lit>{_alternation(self.labels)})"
+            r")(?!\w)"
+        )
+        self.name_pattern = re.compile(rf"{name}(?:\s+{name}){{0,2}}")
+
+    def find(self, text: str, people: set[str] | None = None) -> list[dict]:
+        """Entity spans of *text*, in order and non-overlapping.
+
+        ``people`` holds names already seen in the document; a later mention of one of them
+        (often the surname alone) is tagged PERSON, and new PERSON names are added to it.
+        """
+        spans = []
+        labels = self.labels
+        for m in self.pattern.finditer(text):
+            group = m.lastgroup
+            if group == "lit":
+                start, end, label = m.start(), m.end(), labels[m.group()]
+            elif group == "org":
+                start, end, label = m.start(), m.end(), ORG
+            else:
+                start, end = m.span(group)
+                label = labels.get(m.group(group), PERSON)
+            spans.append({"start": start, "end": end, "text": text[start:end], "label": label})
+        if people is not None:
+            spans = self._remember(text, spans, people)
+        return spans
+
+    def _remember(self, text: str, spans: list[dict], people: set[str]) -> list[dict]:
+        if people:
+            taken = [(s["start"], s["end"]) for s in spans]
+            extra = []
+            for m in self.name_pattern.finditer(text):
+                parts = [m] if m.group() in people else re.finditer(r"\S+", m.group())
+                for part in parts:
+                    start = m.start() + (part.start() if part is not m else 0)
+                    word = part.group()
+                    end = start + len(word)
+                    if word in people and not any(a < end and start < b for a, b in taken):
+                        extra.append({"start": start, "end": end, "text": word,
+                                      "label": PERSON})
+            if extra:
+                spans = sorted(spans + extra, key=lambda s: s["start"])
+        for s in spans:
+            if s["label"] == PERSON:
+                people.add(s["text"])
+                people.update(w for w in s["text"].split() if w not in self.labels)
+        return spans
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The shared gazetteer, compiled on first use."""
+    return Gazetteer()

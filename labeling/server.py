@@ -1,0 +1,269 @@
+"""A local Label Studio server run as a child process, started without prompts."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+TOKEN_FILE = "api-token"
+PASSWORD_FILE = "admin-password"
+LOG_FILE = "server.log"
+URL_FILE = "server-url"
+DATABASE_FILE = "label_studio.sqlite3"
+DEFAULT_USERNAME = "admin@stancekit.local"
+# Plain names Label Studio also reads; they would override the LABEL_STUDIO_ forms we set.
+_PLAIN_ENV = ("USERNAME", "PASSWORD", "HOST", "PORT", "USER_TOKEN", "BASE_DATA_DIR")
+
+
+class ServerError(RuntimeError):
+    """Label Studio did not start or stop as expected."""
+
+
+def executable() -> str:
+    """The path of the ``label-studio`` executable, beside this Python first."""
+    beside = Path(sys.executable).parent / "label-studio"
+    found = str(beside) if beside.exists() else shutil.which("label-studio")
+    if not found:
+        raise ServerError("the label-studio executable is not installed "
+                          "(pip install 'stancekit[studio]')")
+    return found
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on *host* right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on *host*:*port*."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        return s.connect_ex((host, port)) == 0
+
+
+def read_secret(path: Path) -> str | None:
+    """The stripped content of a secret file, or None when it does not exist."""
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+def write_secret(path: Path, value: str) -> None:
+    """Write a secret to a file only its owner can read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(value + "\n")
+    os.chmod(path, 0o600)
+
+
+def migrate(data_dir: Path | str, extra_env: dict[str, str] | None = None,
+            timeout: float = 300.0) -> Path:
+    """Create a data dir with a migrated database and no users, to copy as a template."""
+    data_dir = Path(data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = _base_env(data_dir, extra_env)
+    log = data_dir / LOG_FILE
+    with open(log, "ab") as out:
+        # Every label-studio command applies pending migrations first; `version` does nothing else.
+        proc = subprocess.run([executable(), "version"], env=env, stdout=out,
+                              stderr=subprocess.STDOUT, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        raise ServerError(f"label-studio migrations failed (exit {proc.returncode}):\n"
+                          + _tail(log))
+    return data_dir
+
+
+def _base_env(data_dir: Path, extra_env: dict[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _PLAIN_ENV}
+    env.update(
+        LABEL_STUDIO_BASE_DATA_DIR=str(data_dir),
+        LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true",
+        LABEL_STUDIO_LATEST_VERSION_CHECK="false",
+        LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="true",
+        COLLECT_ANALYTICS="false",
+    )
+    env.update(extra_env or {})
+    return env
+
+
+def _tail(path: Path, lines: int = 30, hide: tuple[str, ...] = (), offset: int = 0) -> str:
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            text = f.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return "(no server log)"
+    for secret in filter(None, hide):
+        text = text.replace(secret, "***")
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class LabelStudioServer:
+    """Start Label Studio on 127.0.0.1 with an admin user and API token; stop it on exit.
+
+    The token and password are kept in 0600 files in the data dir (``api-token``,
+    ``admin-password``) and reused on the next start; they are never printed.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path | str,
+        port: int | None = None,
+        username: str = DEFAULT_USERNAME,
+        password: str | None = None,
+        token: str | None = None,
+        host: str = "127.0.0.1",
+        extra_env: dict[str, str] | None = None,
+        template_dir: Path | str | None = None,
+        timeout: float = 180.0,
+    ) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.port = port
+        self.host = host
+        self.username = username
+        self.extra_env = dict(extra_env or {})
+        self.template_dir = Path(template_dir) if template_dir else None
+        self.timeout = timeout
+        self._password = password
+        self._token = token
+        self.process: subprocess.Popen | None = None
+        self._log_offset = 0
+
+    @property
+    def url(self) -> str:
+        """The base URL of the running server."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def token_file(self) -> Path:
+        """The 0600 file holding the admin's API token."""
+        return self.data_dir / TOKEN_FILE
+
+    @property
+    def password_file(self) -> Path:
+        """The 0600 file holding the admin's password."""
+        return self.data_dir / PASSWORD_FILE
+
+    @property
+    def log_file(self) -> Path:
+        """The server's combined stdout and stderr."""
+        return self.data_dir / LOG_FILE
+
+    @property
+    def url_file(self) -> Path:
+        """The file holding the URL while the server runs, for clients on the same machine."""
+        return self.data_dir / URL_FILE
+
+    @property
+    def running(self) -> bool:
+        """Whether the server process is alive."""
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def token(self) -> str:
+        """The admin's API token (keep it out of logs and output)."""
+        if self._token is None:
+            raise ServerError("the server has not been started")
+        return self._token
+
+    def _prepare(self) -> None:
+        if self.template_dir and not (self.data_dir / DATABASE_FILE).exists():
+            shutil.copytree(self.template_dir, self.data_dir, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns(LOG_FILE, URL_FILE, TOKEN_FILE,
+                                                          PASSWORD_FILE))
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        for attr, path in (("_token", self.token_file), ("_password", self.password_file)):
+            value = getattr(self, attr) or read_secret(path) or secrets.token_hex(20)
+            setattr(self, attr, value)
+            if read_secret(path) != value:
+                write_secret(path, value)
+
+    def start(self) -> LabelStudioServer:
+        """Start the server and wait until ``/health`` answers on its port."""
+        if self.process is not None:
+            raise ServerError("the server is already running")
+        self._prepare()
+        if self.port is None:
+            self.port = free_port(self.host)
+        elif port_in_use(self.host, self.port):
+            raise ServerError(f"port {self.port} on {self.host} is already in use")
+        env = _base_env(self.data_dir, self.extra_env)
+        env.update(
+            LABEL_STUDIO_USERNAME=self.username,
+            LABEL_STUDIO_PASSWORD=self._password,
+            LABEL_STUDIO_USER_TOKEN=self._token,
+        )
+        cmd = [executable(), "start", "--no-browser", "--internal-host", self.host,
+               "--port", str(self.port)]
+        with open(self.log_file, "ab") as log:
+            self._log_offset = log.tell()
+            self.process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        self.url_file.write_text(self.url + "\n", encoding="utf-8")
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code is not None:
+                raise ServerError(f"label-studio exited with status {code} while starting:\n"
+                                  + self.log_tail())
+            if "is in use" in self.log_tail():
+                raise ServerError(f"port {self.port} was taken while label-studio started:\n"
+                                  + self.log_tail())
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.25)
+        raise ServerError(f"label-studio did not answer on {self.url}/health within "
+                          f"{self.timeout:.0f} s:\n" + self.log_tail())
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The last lines this run wrote to the server log, with the secrets masked."""
+        return _tail(self.log_file, lines, hide=(self._token or "", self._password or ""),
+                     offset=self._log_offset)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop the server's process group: SIGTERM, then SIGKILL after *timeout* seconds."""
+        proc, self.process = self.process, None
+        if proc is None:
+            return
+        self.url_file.unlink(missing_ok=True)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, sig)
+            try:
+                proc.wait(timeout)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        # Children that ignored SIGTERM after the leader exited.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    def __enter__(self) -> LabelStudioServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,202 @@
+"""Talking to a Label Studio server: the project, pushing tasks and pulling exports."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tqdm import tqdm
+
+from stancekit.files import InputError, atomic_open, iter_jsonl, read_json
+from stancekit.labeling.config import instructions, label_config
+from stancekit.labeling.tasks import task_data
+
+if TYPE_CHECKING:
+    from label_studio_sdk import LabelStudio
+
+DEFAULT_URL = "http://localhost:8080"
+DEFAULT_PROJECT = "stancekit"
+EXPORT_FORMAT = "JSON"
+# Predictions and drafts in full, annotators as user ids.
+SERIALIZATION = {
+    "predictions": {"only_id": False},
+    "drafts": {"only_id": False},
+    "annotations__completed_by": {"only_id": True},
+}
+
+
+class StudioError(RuntimeError):
+    """Label Studio is unreachable, refuses a request or misses credentials."""
+
+
+def api_key_from_env() -> str | None:
+    """The API key from ``LABEL_STUDIO_API_KEY`` or the file named by ``LABEL_STUDIO_API_KEY_FILE``."""
+    if key := os.environ.get("LABEL_STUDIO_API_KEY"):
+        return key
+    if file := os.environ.get("LABEL_STUDIO_API_KEY_FILE"):
+        path = Path(file)
+        if not path.is_file():
+            raise StudioError(f"LABEL_STUDIO_API_KEY_FILE names {path}, which does not exist")
+        return path.read_text(encoding="utf-8").strip()
+    return None
+
+
+def connect(url: str | None = None, api_key: str | None = None,
+            timeout: float = 300.0) -> LabelStudio:
+    """A Label Studio client; missing arguments come from ``LABEL_STUDIO_URL`` and the key vars."""
+    from label_studio_sdk import LabelStudio
+
+    url = url or os.environ.get("LABEL_STUDIO_URL") or DEFAULT_URL
+    api_key = api_key or api_key_from_env()
+    if not api_key:
+        raise StudioError("no API key: set LABEL_STUDIO_API_KEY, or LABEL_STUDIO_API_KEY_FILE "
+                          "to a file holding it")
+    client = LabelStudio(base_url=url.rstrip("/"), api_key=api_key, timeout=timeout)
+    try:
+        client.users.whoami()
+    except Exception as e:
+        raise StudioError(f"cannot use Label Studio at {url}: {_reason(e)}") from None
+    return client
+
+
+def _reason(error: Exception) -> str:
+    status = getattr(error, "status_code", None)
+    if status in (401, 403):
+        return f"the API key was refused (HTTP {status})"
+    return f"HTTP {status}: {getattr(error, 'body', error)}" if status else str(error)
+
+
+@contextlib.contextmanager
+def _api(action: str) -> Iterator[None]:
+    """Turn a refused API request into a StudioError that says what was being done."""
+    from label_studio_sdk.core.api_error import ApiError
+
+    try:
+        yield
+    except ApiError as e:
+        raise StudioError(f"{action}: {_reason(e)}") from None
+
+
+def find_project(client: LabelStudio, title: str) -> Any | None:
+    """The project with exactly this title, or None."""
+    matches = [p for p in client.projects.list(page_size=100) if p.title == title]
+    if len(matches) > 1:
+        raise StudioError(f"{len(matches)} projects are titled {title!r}; rename all but one")
+    return matches[0] if matches else None
+
+
+def get_project(client: LabelStudio, title: str = DEFAULT_PROJECT) -> Any:
+    """The project with this title, or a clear error when there is none."""
+    project = find_project(client, title)
+    if project is None:
+        raise StudioError(f"no project titled {title!r}; run `stancekit studio up` or push first")
+    return project
+
+
+def ensure_project(client: LabelStudio, title: str = DEFAULT_PROJECT) -> Any:
+    """Create the project, or bring an existing one's config and instructions up to date."""
+    settings = {"label_config": label_config(), "expert_instruction": instructions(),
+                "show_instruction": True}
+    project = find_project(client, title)
+    if project is None:
+        return client.projects.create(title=title, **settings)
+    project = client.projects.get(project.id)
+    if any(getattr(project, k) != v for k, v in settings.items()):
+        project = client.projects.update(project.id, **settings)
+    return project
+
+
+def read_tasks(path: Path | str) -> list[dict]:
+    """Read tasks from a JSON list or JSONL file; bare sentence records become task data."""
+    path = Path(path)
+    if path.suffix == ".jsonl":
+        items = [(f"line {n}", obj) for n, obj in iter_jsonl(path)]
+    else:
+        loaded = read_json(path)
+        if not isinstance(loaded, list):
+            raise InputError(path, "expected a JSON list of tasks")
+        items = [(f"task {i}", obj) for i, obj in enumerate(loaded, 1)]
+    tasks = []
+    for where, obj in items:
+        if not isinstance(obj, dict):
+            raise InputError(path, "expected a JSON object", record=where)
+        if "data" not in obj:
+            missing = [k for k in ("sentence_id", "text") if k not in obj]
+            if missing:
+                raise InputError(path, "neither a task with 'data' nor a sentence record",
+                                 record=where, field=missing[0])
+            try:
+                obj = {"data": task_data(obj)}
+            except KeyError as e:
+                raise InputError(path, "missing in the sentence record", record=where,
+                                 field=e.args[0]) from None
+        if not isinstance(obj["data"], dict) or not obj["data"].get("sentence_id"):
+            raise InputError(path, "task data needs a sentence_id", record=where,
+                             field="data.sentence_id")
+        tasks.append(obj)
+    return tasks
+
+
+def sentence_ids(client: LabelStudio, project_id: int, page_size: int = 1000) -> set[str]:
+    """The sentence ids of the tasks already in a project."""
+    pager = client.tasks.list(project=project_id, fields="task_only", include="id,data",
+                              page_size=page_size)
+    return {t.data.get("sentence_id") for t in pager if t.data}
+
+
+def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
+         batch_size: int = 500, progress: bool | None = None) -> dict[str, int]:
+    """Import the tasks whose sentence is not in the project yet; return the counts."""
+    tasks = list(tasks)
+    seen = sentence_ids(client, project.id)
+    existing = len(seen)
+    new = []
+    for task in tasks:
+        sid = task["data"]["sentence_id"]
+        if sid not in seen:
+            seen.add(sid)
+            new.append(task)
+    bar = tqdm(total=len(new), unit="task", desc="push",
+               disable=(not _is_tty()) if progress is None else not progress)
+    imported = 0
+    with bar:
+        for i in range(0, len(new), batch_size):
+            batch = new[i:i + batch_size]
+            response = client.projects.import_tasks(project.id, request=batch,
+                                                    return_task_ids=True)
+            imported += response.task_count or 0
+            bar.update(len(batch))
+    return {"read": len(tasks), "already_in_project": len(tasks) - len(new),
+            "imported": imported, "project_tasks": existing + imported}
+
+
+def _is_tty() -> bool:
+    return os.isatty(2)
+
+
+def pull(client: LabelStudio, project: Any, path: Path | str, timeout: float = 600.0,
+         poll: float = 0.5) -> int:
+    """Write a full JSON snapshot export of the project to *path* atomically; return its size."""
+    export = client.projects.exports.create(
+        project.id, title=f"stancekit {time.strftime('%Y-%m-%dT%H:%M:%S')}",
+        serialization_options=SERIALIZATION,
+    )
+    deadline = time.monotonic() + timeout
+    while export.status != "completed":
+        if export.status == "failed":
+            raise StudioError(f"the export of project {project.id} failed on the server")
+        if time.monotonic() > deadline:
+            raise StudioError(f"the export of project {project.id} took over {timeout:.0f} s")
+        time.sleep(poll)
+        export = client.projects.exports.get(project.id, export.id)
+    size = 0
+    with atomic_open(path, "wb") as f:
+        for chunk in client.projects.exports.download(project.id, export.id,
+                                                      export_type=EXPORT_FORMAT):
+            f.write(chunk)
+            size += len(chunk)
+    return size

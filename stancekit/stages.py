@@ -1,0 +1,42 @@
+"""Resumable pipeline stages: a stage is skipped when its inputs and options are unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from stancekit.files import read_json, write_json
+
+
+def fingerprint(inputs: Iterable[Path], params: dict[str, Any]) -> str:
+    """A sha256 over the bytes of the input files (folders recursively) and the options."""
+    h = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode())
+    for path in inputs:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            h.update(str(file.relative_to(path) if path.is_dir() else file.name).encode())
+            h.update(hashlib.sha256(file.read_bytes()).digest())
+    return h.hexdigest()
+
+
+class Stages:
+    """Runs named stages in an output folder, recording a stamp after each success."""
+
+    def __init__(self, out_dir: Path, force: bool = False) -> None:
+        self.stamps = out_dir / ".stamps"
+        self.force = force
+
+    def run(self, name: str, inputs: list[Path], outputs: list[Path], params: dict[str, Any],
+            fn: Callable[[], Any]) -> bool:
+        """Run *fn* unless the stamp of *name* matches; return whether it ran."""
+        stamp = self.stamps / f"{name}.json"
+        key = fingerprint(inputs, params)
+        if (not self.force and stamp.exists() and all(p.exists() for p in outputs)
+                and read_json(stamp).get("fingerprint") == key):
+            return False
+        fn()
+        write_json(stamp, {"stage": name, "fingerprint": key})
+        return True
