@@ -6,11 +6,12 @@ line per sentence, with blank lines between paragraphs (see ``corpus/AUTHORING.m
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stancekit.files import InputError, read_text, write_json, write_text
+from stancekit.files import InputError, read_text, write_text
 from stancekit.labeling.corpus import METADATA, read_corpus
 from stancekit.labeling.results import annotation_result
 from stancekit.labeling.segment import segment_document, sentence_spans
@@ -218,7 +219,9 @@ def build_export(src_dir: Path, articles_dir: Path, gold_path: Path,
     if unknown:
         raise InputError(second_pass, f"{len(unknown)} sentence ids not in the corpus, "
                          f"e.g. {sorted(unknown)[0]}")
-    write_json(gold_path, tasks)
+    # One task per line: valid JSON that diffs well under version control.
+    write_text(gold_path, "[\n" + ",\n".join(json.dumps(t, ensure_ascii=False) for t in tasks)
+               + "\n]\n")
     return {"articles": len(articles), "tasks": len(tasks), "second_annotations": used_second}
 
 

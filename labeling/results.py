@@ -50,7 +50,8 @@ def annotation_result(stance: str, entities: list[dict], dyads: list[tuple[int, 
     ids = [f"{prefix}{i}" for i in range(len(entities))]
     items = [stance_item(stance)]
     items += [
-        entity_item(i, e["start"], e["end"], e["text"], e["label"]) for i, e in zip(ids, entities)
+        entity_item(i, e["start"], e["end"], e["text"], e["label"])
+        for i, e in zip(ids, entities, strict=True)
     ]
     items += [relation_item(ids[s], ids[t]) for s, t in dyads]
     return items

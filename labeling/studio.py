@@ -34,7 +34,7 @@ class StudioError(RuntimeError):
 
 
 def api_key_from_env() -> str | None:
-    """The API key from ``LABEL_STUDIO_API_KEY`` or the file named by ``LABEL_STUDIO_API_KEY_FILE``."""
+    """The API key from ``LABEL_STUDIO_API_KEY``, or from the file ``LABEL_STUDIO_API_KEY_FILE``."""
     if key := os.environ.get("LABEL_STUDIO_API_KEY"):
         return key
     if file := os.environ.get("LABEL_STUDIO_API_KEY_FILE"):
@@ -83,7 +83,8 @@ def _api(action: str) -> Iterator[None]:
 
 def find_project(client: LabelStudio, title: str) -> Any | None:
     """The project with exactly this title, or None."""
-    matches = [p for p in client.projects.list(page_size=100) if p.title == title]
+    with _api("cannot list projects"):
+        matches = [p for p in client.projects.list(page_size=100) if p.title == title]
     if len(matches) > 1:
         raise StudioError(f"{len(matches)} projects are titled {title!r}; rename all but one")
     return matches[0] if matches else None
@@ -102,11 +103,12 @@ def ensure_project(client: LabelStudio, title: str = DEFAULT_PROJECT) -> Any:
     settings = {"label_config": label_config(), "expert_instruction": instructions(),
                 "show_instruction": True}
     project = find_project(client, title)
-    if project is None:
-        return client.projects.create(title=title, **settings)
-    project = client.projects.get(project.id)
-    if any(getattr(project, k) != v for k, v in settings.items()):
-        project = client.projects.update(project.id, **settings)
+    with _api(f"cannot set up project {title!r}"):
+        if project is None:
+            return client.projects.create(title=title, **settings)
+        project = client.projects.get(project.id)
+        if any(getattr(project, k) != v for k, v in settings.items()):
+            project = client.projects.update(project.id, **settings)
     return project
 
 
@@ -143,9 +145,10 @@ def read_tasks(path: Path | str) -> list[dict]:
 
 def sentence_ids(client: LabelStudio, project_id: int, page_size: int = 1000) -> set[str]:
     """The sentence ids of the tasks already in a project."""
-    pager = client.tasks.list(project=project_id, fields="task_only", include="id,data",
-                              page_size=page_size)
-    return {t.data.get("sentence_id") for t in pager if t.data}
+    with _api(f"cannot list the tasks of project {project_id}"):
+        pager = client.tasks.list(project=project_id, fields="task_only", include="id,data",
+                                  page_size=page_size)
+        return {t.data.get("sentence_id") for t in pager if t.data}
 
 
 def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
@@ -166,8 +169,9 @@ def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
     with bar:
         for i in range(0, len(new), batch_size):
             batch = new[i:i + batch_size]
-            response = client.projects.import_tasks(project.id, request=batch,
-                                                    return_task_ids=True)
+            with _api(f"import of tasks {i + 1}-{i + len(batch)} refused"):
+                response = client.projects.import_tasks(project.id, request=batch,
+                                                        return_task_ids=True)
             imported += response.task_count or 0
             bar.update(len(batch))
     return {"read": len(tasks), "already_in_project": len(tasks) - len(new),
@@ -181,10 +185,11 @@ def _is_tty() -> bool:
 def pull(client: LabelStudio, project: Any, path: Path | str, timeout: float = 600.0,
          poll: float = 0.5) -> int:
     """Write a full JSON snapshot export of the project to *path* atomically; return its size."""
-    export = client.projects.exports.create(
-        project.id, title=f"stancekit {time.strftime('%Y-%m-%dT%H:%M:%S')}",
-        serialization_options=SERIALIZATION,
-    )
+    with _api(f"cannot export project {project.id}"):
+        export = client.projects.exports.create(
+            project.id, title=f"stancekit {time.strftime('%Y-%m-%dT%H:%M:%S')}",
+            serialization_options=SERIALIZATION,
+        )
     deadline = time.monotonic() + timeout
     while export.status != "completed":
         if export.status == "failed":

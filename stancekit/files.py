@@ -10,6 +10,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 class InputError(ValueError):
     """Bad input, located by file, record and field."""
@@ -32,6 +35,7 @@ def atomic_open(path: Path | str, mode: str = "w") -> Iterator[Any]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as f:
             yield f
@@ -48,14 +52,14 @@ def write_text(path: Path | str, text: str) -> None:
         f.write(text)
 
 
-def dumps(obj: Any) -> str:
-    """Serialise *obj* as stable, human-readable JSON."""
-    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def dumps(obj: Any, indent: int | None = 2) -> str:
+    """Serialise *obj* as stable JSON (human-readable unless *indent* is None)."""
+    return json.dumps(obj, ensure_ascii=False, indent=indent) + "\n"
 
 
-def write_json(path: Path | str, obj: Any) -> None:
+def write_json(path: Path | str, obj: Any, indent: int | None = 2) -> None:
     """Write *obj* as JSON to *path* atomically."""
-    write_text(path, dumps(obj))
+    write_text(path, dumps(obj, indent))
 
 
 def write_jsonl(path: Path | str, records: Iterable[dict]) -> int:
@@ -85,7 +89,8 @@ def read_json(path: Path | str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(path, f"invalid JSON: {e.msg}", record=f"line {e.lineno} column {e.colno}") from None
+        where = f"line {e.lineno} column {e.colno}"
+        raise InputError(path, f"invalid JSON: {e.msg}", record=where) from None
 
 
 def iter_jsonl(path: Path | str) -> Iterator[tuple[int, dict]]:
@@ -98,7 +103,8 @@ def iter_jsonl(path: Path | str) -> Iterator[tuple[int, dict]]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as e:
-                raise InputError(path, f"not UTF-8 (byte {e.start})", record=f"line {lineno}") from None
+                where = f"line {lineno}"
+                raise InputError(path, f"not UTF-8 (byte {e.start})", record=where) from None
             if not line.strip():
                 continue
             try:

@@ -37,7 +37,8 @@ def check(
 def build(
     src: Annotated[Path, typer.Option(help="Folder of markup source files.")] = BUNDLED / "src",
     articles: Annotated[Path, typer.Option(help="Where plain articles go.")] = BUNDLED / "articles",
-    gold: Annotated[Path, typer.Option(help="Label Studio export to write.")] = BUNDLED / "gold.json",
+    gold: Annotated[Path, typer.Option(help="Label Studio export to write.")] = (
+        BUNDLED / "gold.json"),
     second_pass: Annotated[Path, typer.Option(help="Second, blind annotation pass.")] = (
         BUNDLED / "second_pass.tsv"),
 ) -> None:

@@ -11,7 +11,9 @@ from stancekit.cli._app import app
 
 @app.command("guidelines")
 def guidelines(
-    write: Annotated[bool, typer.Option("--write", help="Refresh the tables in GUIDELINES.md.")] = False,
+    write: Annotated[
+        bool, typer.Option("--write", help="Refresh the tables in GUIDELINES.md.")
+    ] = False,
 ) -> None:
     """Print the annotation guidelines with label tables generated from the schema."""
     from stancekit.files import write_text
