@@ -64,7 +64,10 @@ def write_dataset(datasets: Mapping[str, DatasetDict], out_dir: Path | str,
         raise InputError(out_dir, "exists and is not a dataset folder; refusing to replace it")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".tmp"))
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        tmp.chmod(0o777 & ~umask)
         for config, splits in datasets.items():
             (tmp / config).mkdir()
             for split, ds in splits.items():

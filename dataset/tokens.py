@@ -11,16 +11,13 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 def tokenize(text: str, boundaries: Iterable[int] = ()) -> list[tuple[int, int]]:
     """(start, end) of each word or punctuation token, also split at each boundary offset."""
-    cuts = sorted(set(boundaries))
-    spans = []
-    for m in _TOKEN.finditer(text):
-        start, end = m.span()
-        i = bisect_right(cuts, start)
-        while i < len(cuts) and cuts[i] < end:
-            spans.append((start, cuts[i]))
-            start = cuts[i]
-            i += 1
-        spans.append((start, end))
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    starts = [start for start, _ in spans]
+    for cut in sorted(set(boundaries), reverse=True):
+        i = bisect_right(starts, cut) - 1
+        if i >= 0 and spans[i][0] < cut < spans[i][1]:
+            spans[i:i + 1] = [(spans[i][0], cut), (cut, spans[i][1])]
+            starts[i + 1:i + 1] = [cut]
     return spans
 
 

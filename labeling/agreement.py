@@ -149,14 +149,16 @@ def markdown_report(report: dict) -> str:
     lines += [f"Drafts seen: {report['drafts']}; predictions seen: {report['predictions']} "
               "(neither counts as an annotation).", ""]
     alpha = report["alpha"]
-    lines += ["## Stance", "",
-              f"Krippendorff's alpha (nominal): **{_fmt(alpha['stance'])}** over "
-              f"{alpha['units']} sentences and {alpha['values']} annotations.", "",
-              "| annotator | " + " | ".join(SCHEMA.stance_names) + " |",
+    lines += ["## Stance", "", "| annotator | " + " | ".join(SCHEMA.stance_names) + " |",
               "|---" * (len(SCHEMA.stance_names) + 1) + "|"]
     for a, counts in report["stance_counts"].items():
         lines.append(f"| {a} | " + " | ".join(str(counts[s]) for s in SCHEMA.stance_names) + " |")
-    lines += ["", "| pair | shared | observed | Cohen's kappa | entity F1 | dyad F1 |",
+    if not report["pairs"]:
+        lines += ["", "No sentence was annotated by two annotators: agreement cannot be measured."]
+        return "\n".join(lines) + "\n"
+    lines += ["", f"Krippendorff's alpha (nominal): **{_fmt(alpha['stance'])}** over "
+              f"{alpha['units']} sentences and {alpha['values']} annotations.", "",
+              "| pair | shared | observed | Cohen's kappa | entity F1 | dyad F1 |",
               "|---|---|---|---|---|---|"]
     for p in report["pairs"]:
         lines.append(f"| {p['a']}–{p['b']} | {p['shared']} | {_fmt(p['observed'])} | "

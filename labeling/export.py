@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,17 +43,31 @@ class Export:
 
 def read_export(path: Path | str) -> Export:
     """Parse and validate a Label Studio JSON export (or a tasks file with predictions)."""
-    tasks = read_json(path)
-    if not isinstance(tasks, list):
-        raise InputError(path, f"expected a JSON list of tasks, got a JSON {type(tasks).__name__}")
-    return parse_tasks(tasks, path)
+    with no_gc():
+        tasks = read_json(path)
+        if not isinstance(tasks, list):
+            raise InputError(path, f"expected a JSON list of tasks, got a JSON "
+                             f"{type(tasks).__name__}")
+        return parse_tasks(tasks, path)
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector, which only slows down building many small dicts."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_tasks(tasks: Iterable[dict], path: Path | str) -> Export:
     """Normalize tasks one at a time; a later annotation of an annotator supersedes theirs."""
     export = Export(str(path))
     latest: dict[tuple[str, int], tuple[tuple, dict]] = {}
-    usable: list[tuple[tuple, dict]] = []
+    usable: list[dict] = []
     for position, task in enumerate(tasks):
         data, parsed, n_drafts, n_predictions = parse_task(task, path, position)
         export.tasks.append({"id": task.get("id"), "data": data})
@@ -62,10 +78,10 @@ def parse_tasks(tasks: Iterable[dict], path: Path | str) -> Export:
                 export.skipped.append(outcome)
                 continue
             key = (outcome["sentence_id"], outcome["annotator"])
-            usable.append((order, outcome))
+            usable.append(outcome)
             if key not in latest or order > latest[key][0]:
                 latest[key] = (order, outcome)
-    for _, record in usable:
+    for record in usable:
         winner = latest[record["sentence_id"], record["annotator"]][1]
         if winner is record:
             export.records.append(record)
@@ -82,38 +98,53 @@ def parse_task(task: dict, path: Path | str, position: int = 0
         raise InputError(path, "expected a task object", record=f"task at position {position}")
     task_id = task.get("id")
     data = task.get("data")
-    where = f"task {task_id}" if task_id is not None else f"task at position {position}"
+    where = _Where(path, task_id, position)
     if not isinstance(data, dict):
-        raise InputError(path, "task has no 'data' object", record=where, field="data")
+        raise where.error("task has no 'data' object", "data")
     for key in ("sentence_id", "text"):
         if not isinstance(data.get(key), str) or not data[key]:
-            raise InputError(path, f"task data has no {key!r}", record=where, field=f"data.{key}")
-    sentence_id, text = data["sentence_id"], data["text"]
-    where += f" (sentence_id {sentence_id})"
-    parsed = []
-    for annotation in task.get("annotations") or ():
-        parsed.append(_parse_annotation(annotation, task_id, sentence_id, text, path, where))
+            raise where.error(f"task data has no {key!r}", f"data.{key}")
+    where.sentence_id = data["sentence_id"]
+    parsed = [_parse_annotation(a, task_id, data, where) for a in task.get("annotations") or ()]
     return data, parsed, len(task.get("drafts") or ()), len(task.get("predictions") or ())
 
 
-def _parse_annotation(annotation: dict, task_id: int | None, sentence_id: str, text: str,
-                      path: Path | str, where: str) -> tuple[tuple, dict]:
+class _Where:
+    """Where in the export a check fails; the message is only built for an error."""
+
+    __slots__ = ("path", "task_id", "position", "sentence_id", "annotation_id")
+
+    def __init__(self, path: Path | str, task_id: int | None, position: int) -> None:
+        self.path, self.task_id, self.position = path, task_id, position
+        self.sentence_id = self.annotation_id = None
+
+    def error(self, message: str, field: str | None = None) -> InputError:
+        where = (f"task {self.task_id}" if self.task_id is not None
+                 else f"task at position {self.position}")
+        if self.sentence_id is not None:
+            where += f" (sentence_id {self.sentence_id})"
+        if self.annotation_id is not None:
+            where += f", annotation {self.annotation_id}"
+        return InputError(self.path, message, record=where, field=field)
+
+
+def _parse_annotation(annotation: dict, task_id: int | None, data: dict,
+                      where: _Where) -> tuple[tuple, dict]:
     if not isinstance(annotation, dict):
-        raise InputError(path, "expected an annotation object", record=where)
-    ann_id = annotation.get("id")
-    where = f"{where}, annotation {ann_id}"
+        raise where.error("expected an annotation object", "annotations")
+    ann_id = where.annotation_id = annotation.get("id")
     annotator = annotation.get("completed_by")
     if isinstance(annotator, dict):
         annotator = annotator.get("id")
     if not isinstance(annotator, int) or isinstance(annotator, bool):
-        raise InputError(path, "annotation has no annotator user id", record=where,
-                         field="completed_by")
+        raise where.error("annotation has no annotator user id", "completed_by")
     order = (annotation.get("updated_at") or annotation.get("created_at") or "",
              ann_id if isinstance(ann_id, int) else 0)
     result = annotation.get("result") or []
     if not isinstance(result, list):
-        raise InputError(path, "expected a list of result items", record=where, field="result")
-    stance, entities, dyads = _parse_result(result, text, path, where)
+        raise where.error("expected a list of result items", "result")
+    stance, entities, dyads = _parse_result(result, data["text"], where)
+    sentence_id = data["sentence_id"]
     if annotation.get("was_cancelled"):
         return order, _skip(task_id, ann_id, "cancelled", sentence_id)
     if not result:
@@ -133,7 +164,7 @@ def _parse_annotation(annotation: dict, task_id: int | None, sentence_id: str, t
     }
 
 
-def _parse_result(result: list, text: str, path: Path | str, where: str
+def _parse_result(result: list, text: str, where: _Where
                   ) -> tuple[str | None, list[dict], list[dict]]:
     """Read the stance, entity spans and source→target dyads of one result list."""
     stances: set[str] = set()
@@ -141,53 +172,45 @@ def _parse_result(result: list, text: str, path: Path | str, where: str
     regions: dict[str, dict] = {}
     relations = []
     for i, item in enumerate(result):
-        at = f"result[{i}]"
         if not isinstance(item, dict):
-            raise InputError(path, "expected a result item object", record=where, field=at)
+            raise where.error("expected a result item object", f"result[{i}]")
         kind = item.get("type")
         if kind == "relation":
-            relations.append((at, item))
+            relations.append((i, item))
             continue
-        from_name, to_name = item.get("from_name"), item.get("to_name")
-        if from_name not in _CONTROL_TYPES or to_name != SCHEMA.text_control:
-            raise InputError(
-                path, f"from_name/to_name {from_name!r}/{to_name!r} are not the schema's "
-                f"controls ({' or '.join(_CONTROL_TYPES)} on {SCHEMA.text_control!r}); "
-                "was the export made with another label config?", record=where, field=at)
-        if kind != _CONTROL_TYPES[from_name]:
-            raise InputError(path, f"control {from_name!r} gives {_CONTROL_TYPES[from_name]!r} "
-                             f"items, not {kind!r}", record=where, field=f"{at}.type")
+        from_name = item.get("from_name")
+        if _CONTROL_TYPES.get(from_name) != kind or item.get("to_name") != SCHEMA.text_control:
+            raise where.error(_control_problem(item), f"result[{i}]")
         value = item.get("value")
         if not isinstance(value, dict):
-            raise InputError(path, "result item has no 'value' object", record=where,
-                             field=f"{at}.value")
+            raise where.error("result item has no 'value' object", f"result[{i}].value")
         if kind == "choices":
-            choices = value.get("choices") or []
-            unknown = [c for c in choices if c not in _STANCES]
-            if unknown:
-                raise InputError(path, f"unknown stance {unknown[0]!r}; expected one of "
-                                 f"{', '.join(SCHEMA.stance_names)}", record=where,
-                                 field=f"{at}.value.choices")
+            choices = value.get("choices") or ()
+            if not _STANCES.issuperset(choices):
+                unknown = next(c for c in choices if c not in _STANCES)
+                raise where.error(f"unknown stance {unknown!r}; expected one of "
+                                  f"{', '.join(SCHEMA.stance_names)}", f"result[{i}].value.choices")
             stances.update(choices)
         else:
-            entity = _entity(value, text, path, where, at)
+            entity = _entity(value, text, where, i)
             entities.append(entity)
             if item.get("id") is not None:
                 regions[item["id"]] = entity
-    entities.sort(key=lambda e: (e["start"], e["end"], e["label"]))
+    if len(entities) > 1:
+        entities.sort(key=_span_key)
     dyads, seen = [], set()
-    for at, item in relations:
-        ends = []
-        for key in ("from_id", "to_id"):
-            if item.get(key) not in regions:
-                raise InputError(path, f"relation {key} {item.get(key)!r} is not an entity "
-                                 "region of this annotation", record=where, field=f"{at}.{key}")
-            ends.append(regions[item[key]])
-        labels = item.get("labels") or []
+    for i, item in relations:
+        source, target = regions.get(item.get("from_id")), regions.get(item.get("to_id"))
+        for key, end in (("from_id", source), ("to_id", target)):
+            if end is None:
+                raise where.error(f"relation {key} {item.get(key)!r} is not an entity region "
+                                  "of this annotation", f"result[{i}].{key}")
+        labels = item.get("labels") or ()
         if not _RELATION_LABELS.issuperset(labels):
-            raise InputError(path, f"unknown relation label(s) {labels!r}; expected "
-                             f"{SCHEMA.relation!r}", record=where, field=f"{at}.labels")
-        source, target = ends[::-1] if item.get("direction") == "left" else ends
+            raise where.error(f"unknown relation label(s) {labels!r}; expected "
+                              f"{SCHEMA.relation!r}", f"result[{i}].labels")
+        if item.get("direction") == "left":
+            source, target = target, source
         pair = (source["start"], source["end"], target["start"], target["end"])
         if pair not in seen:
             seen.add(pair)
@@ -195,20 +218,31 @@ def _parse_result(result: list, text: str, path: Path | str, where: str
     return (SCHEMA.resolve(stances) if stances else None), entities, dyads
 
 
-def _entity(value: dict, text: str, path: Path | str, where: str, at: str) -> dict:
-    start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-        raise InputError(path, f"span {start!r}..{end!r} is outside the sentence text "
-                         f"(length {len(text)})", record=where, field=f"{at}.value")
+def _span_key(entity: dict) -> tuple[int, int, str]:
+    return entity["start"], entity["end"], entity["label"]
+
+
+def _control_problem(item: dict) -> str:
+    from_name, to_name, kind = item.get("from_name"), item.get("to_name"), item.get("type")
+    if from_name in _CONTROL_TYPES and to_name == SCHEMA.text_control:
+        return f"control {from_name!r} gives {_CONTROL_TYPES[from_name]!r} items, not {kind!r}"
+    return (f"from_name/to_name {from_name!r}/{to_name!r} are not the schema's controls "
+            f"({' or '.join(_CONTROL_TYPES)} on {SCHEMA.text_control!r}); was the export "
+            "made with another label config?")
+
+
+def _entity(value: dict, text: str, where: _Where, i: int) -> dict:
+    start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+    if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
+        raise where.error(f"span {start!r}..{end!r} is outside the sentence text "
+                          f"(length {len(text)})", f"result[{i}].value")
     span = text[start:end]
-    if "text" in value and value["text"] != span:
-        raise InputError(path, f"span {start}..{end} says {value['text']!r} but the sentence "
-                         f"has {span!r} there (offset drift)", record=where,
-                         field=f"{at}.value.text")
-    if len(labels) != 1 or labels[0] not in _ENTITY_TYPES:
-        raise InputError(path, f"entity label(s) {labels!r}: expected one of "
-                         f"{', '.join(SCHEMA.entity_names)}", record=where,
-                         field=f"{at}.value.labels")
+    if value.get("text", span) != span:
+        raise where.error(f"span {start}..{end} says {value['text']!r} but the sentence has "
+                          f"{span!r} there (offset drift)", f"result[{i}].value.text")
+    if not labels or len(labels) != 1 or labels[0] not in _ENTITY_TYPES:
+        raise where.error(f"entity label(s) {labels!r}: expected one of "
+                          f"{', '.join(SCHEMA.entity_names)}", f"result[{i}].value.labels")
     return {"start": start, "end": end, "text": span, "label": labels[0]}
 
 

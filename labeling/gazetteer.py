@@ -15,6 +15,8 @@ from stancekit.schema import SCHEMA
 
 PERSON, ORG, GPE, NORP = SCHEMA.entity_names
 
+VERSION = "gazetteer-1"
+
 COUNTRY_ALIASES = (
     "US", "U.S.", "USA", "United States", "America", "UK", "U.K.", "Britain", "Great Britain",
     "Russia", "Iran", "Syria", "South Korea", "North Korea", "Taiwan", "Palestine", "Kosovo",
@@ -24,7 +26,8 @@ COUNTRY_ALIASES = (
     "Micronesia", "Gaza", "Gaza Strip", "West Bank", "Crimea", "Donbas", "Donbass",
     "Western Sahara", "Somaliland", "Hong Kong", "Macau", "Tibet", "Xinjiang", "Kashmir",
     "Kurdistan", "Abkhazia", "South Ossetia", "Transnistria", "Nagorno-Karabakh", "Darfur",
-    "Tigray", "Scotland", "Wales", "England", "Northern Ireland",
+    "Tigray", "Scotland", "Wales", "England", "Northern Ireland", "Bosnia", "Soviet Union",
+    "Republika Srpska",
 )
 CITIES = (
     "Washington", "Moscow", "Beijing", "Kyiv", "Kiev", "Tehran", "Damascus", "Ankara", "Tripoli",
@@ -51,7 +54,7 @@ DEMONYMS = (
     "Druze", "Yazidi", "Uyghur", "Uighur", "Rohingya", "Tamil", "Pashtun", "Baloch", "Hazara",
     "Tigrayan", "Amhara", "Oromo", "Tuareg", "Serb", "Croat", "Bosniak", "Albanian", "Catholic",
     "Protestant", "Hindu", "Buddhist", "Sikh", "Republican", "Democrat", "Kashmiri", "Cypriot",
-    "Greek Cypriot", "Turkish Cypriot",
+    "Greek Cypriot", "Turkish Cypriot", "Philippine", "Bosnian Serb", "Bosnian Croat",
 )
 ORGANISATIONS = (
     "UN", "U.N.", "United Nations", "UN Security Council", "Security Council",
@@ -88,6 +91,10 @@ ORG_HEADS = (
     "Corporation", "Association", "Foundation", "Fund", "Watch", "Network", "Police",
     "Coalition", "Secretariat", "Cabinet", "Bureau", "Directorate", "Senate", "Academy",
     "Centre", "Center", "Mission", "Programme", "Program", "Times", "Post", "News", "Telegraph",
+    "Shipping", "Terminals", "Services", "Steel", "Consortium", "Society", "Holdings",
+    "Industries", "Airlines", "Airways", "Media", "Telecom", "Systems", "Technologies",
+    "Petroleum", "Mining", "Resources", "Motors", "Logistics", "Lines", "Partners", "Capital",
+    "Investments", "Insurance", "Energy", "Agro", "Microelectronics", "Electronics", "Precision",
 )
 TITLES = (
     "President", "Vice President", "Vice-President", "Prime Minister", "Deputy Prime Minister",
@@ -109,13 +116,32 @@ TITLES = (
     "Lawmaker", "MP", "MEP", "analyst", "researcher", "diplomat", "official", "director",
     "Director", "Director-General", "Director General", "chief", "Chief", "Commissioner",
     "commissioner", "Rapporteur", "rapporteur", "Attorney General", "Attorney-General",
-    "Deputy", "Ombudsman", "Metropolitan",
+    "Deputy", "deputy", "Ombudsman", "Metropolitan", "Lieutenant", "Lieutenant General",
+    "Lieutenant Colonel", "Major General", "Brigadier", "Brigadier General", "Secretary",
+    "secretary", "Treasury Secretary", "Chief Cabinet Secretary", "Cabinet Secretary",
+    "Permanent Secretary", "Permanent secretary", "Commissioner", "Election Commissioner",
+    "Chief Election Commissioner", "High Commissioner", "Chairperson", "chairperson",
+    "chairman-in-office", "minister", "foreign minister", "defence minister",
+    "defense minister", "Deputy minister", "deputy minister", "negotiator", "candidate",
+    "figure", "representative", "lawyer", "attorney", "counsel", "Justice", "legislator",
+    "activist", "journalist", "editor", "businessman", "businesswoman", "mediator",
+    "delegate", "executive", "chief executive", "CEO", "founder", "president", "head",
+    "opposition leader", "Opposition leader", "adviser", "advisor", "Adviser", "Advisor",
+    "national security adviser", "National Security Adviser",
 )
 NOT_NAMES = (
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
     "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "The", "He", "She", "It", "They", "We", "I", "In", "On", "At",
     "Of", "For", "And", "But", "As", "This", "That", "His", "Her", "Their", "Its", "Our",
+    "A", "An", "After", "Before", "When", "While", "If", "Speaking", "According",
+)
+ACRONYM_STOP = (
+    "TV", "GDP", "CEO", "PM", "AM", "OK", "ID", "SU", "UAV", "ICBM", "LNG", "DNA", "AI", "IT",
+    "HIV", "AIDS", "COVID", "USD", "EUR", "NGO", "NGOs", "GMT", "UTC", "VIP", "SMS", "GPS",
+    "HQ", "LOC", "MW", "GW", "KM", "MP", "MPs", "MEP", "III", "II", "IV", "VI", "DC", "D.C",
+    "RPG", "IED", "IEDs", "SUV", "CCTV", "VAT", "EEZ", "LGBT", "LGBTQ", "FAQ", "IMO",
+    "CO2", "ETA", "FIR", "AK", "UNSC",
 )
 SKIP = (
     "The Valley", "Hamilton", "Victoria", "Kingston", "Jersey", "Georgetown", "Praia",
@@ -124,9 +150,12 @@ SKIP = (
     "Bermudian", "Indian Ocean Territory",
 )
 
-_NAME_TOKEN = r"(?:(?:al|el|bin|ibn|van|von|de|da|di|du|le|la)[- ])?" \
-    r"(?!(?:{stop})\b)[A-Z][a-z]+(?:-[A-Za-z]+|['’](?!s\b)[A-Za-z]+)*"
-_ORG_TOKEN = r"(?!(?:{stop})\b)(?:People's|[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w&-]*)"
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ\u0100-\u024f"
+_NAME_TOKEN = (rf"(?:(?:al|el|bin|ibn|van|von|de|da|di|du|le|la|Van)[- ])?(?!(?:{{stop}})\b)"
+               rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}{_LOWER}]+|['’](?!s\b)[{_UPPER}{_LOWER}]+)*")
+_ORG_TOKEN = r"(?!(?:{stop})\b)(?:People's|[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w&]*(?:-[A-Z][\w&]*)*)"
+_ACRONYM = r"(?P<acronym>[A-Z][A-Z0-9]{{1,5}}s?)"
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -185,8 +214,6 @@ def _country_names() -> tuple[set[str], set[str], set[str]]:
 class Gazetteer:
     """Find PERSON, ORG, GPE and NORP mentions in a sentence with one compiled regex."""
 
-    version = "gazetteer-1"
-
     def __init__(self) -> None:
         countries, capitals, demonyms = _country_names()
         self.labels: dict[str, str] = {}
@@ -199,17 +226,22 @@ class Gazetteer:
         org = _ORG_TOKEN.format(stop=stop)
         heads = _alternation(ORG_HEADS)
         connect = r"\s+(?:of|for|on)(?:\s+the)?\s+"
+        title = _alternation(TITLES)
         self.pattern = re.compile(
             r"(?<![\w.])(?:"
             rf"(?P<org>{org}(?:\s+{org})*\s+{heads}(?:{connect}{org}(?:\s+(?:and\s+)?{org})*)?"
             rf"|(?:Ministry|Office|Court|Council|Bank|Department){connect}{org}"
             rf"(?:\s+(?:and\s+)?{org})*)"
-            rf"|(?:{_alternation(TITLES)})\s+(?P<person>{name}(?:\s+{name}){{0,2}})"
+            rf"|(?:{title})(?:\s+(?:{title}))*\s+(?P<person>{name}(?:\s+{name}){{0,2}})"
             rf"|(?:said|according\s+to)\s+(?P<said>{name}(?:\s+{name}){{1,2}})(?=,)"
             rf"|(?P<lit>{_alternation(self.labels)})"
+            rf"|(?:(?<=, )|(?<=^))(?P<appos>{name}(?:\s+{name}){{1,2}})"
+            r"(?=,(?:\s+(?:a|an|the|who|\d+)\b)|,(?<!^))"
+            rf"|{_ACRONYM.format()}"
             r")(?!\w)"
         )
-        self.name_pattern = re.compile(rf"{name}(?:\s+{name}){{0,2}}")
+        self.acronym_stop = frozenset(ACRONYM_STOP)
+        self.word_pattern = re.compile(rf"(?<!\w)[{_UPPER}][^\W_]*(?:-[^\W_]+|['’](?!s\b)[^\W_]+)*")
 
     def find(self, text: str, people: set[str] | None = None) -> list[dict]:
         """Entity spans of *text*, in order and non-overlapping.
@@ -223,8 +255,11 @@ class Gazetteer:
             group = m.lastgroup
             if group == "lit":
                 start, end, label = m.start(), m.end(), labels[m.group()]
-            elif group == "org":
-                start, end, label = m.start(), m.end(), ORG
+            elif group in ("org", "acronym"):
+                start, end = m.start(), m.end()
+                label = labels.get(m.group(), ORG)
+                if group == "acronym" and m.group() in self.acronym_stop:
+                    continue
             else:
                 start, end = m.span(group)
                 label = labels.get(m.group(group), PERSON)
@@ -236,16 +271,18 @@ class Gazetteer:
     def _remember(self, text: str, spans: list[dict], people: set[str]) -> list[dict]:
         if people:
             taken = [(s["start"], s["end"]) for s in spans]
-            extra = []
-            for m in self.name_pattern.finditer(text):
-                parts = [m] if m.group() in people else re.finditer(r"\S+", m.group())
-                for part in parts:
-                    start = m.start() + (part.start() if part is not m else 0)
-                    word = part.group()
-                    end = start + len(word)
-                    if word in people and not any(a < end and start < b for a, b in taken):
-                        extra.append({"start": start, "end": end, "text": word,
-                                      "label": PERSON})
+            extra: list[dict] = []
+            for m in self.word_pattern.finditer(text):
+                word = m.group()
+                if word not in people or any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                last = extra[-1] if extra else None
+                joined = last and text[last["start"]:m.end()]
+                if last and last["end"] + 1 == m.start() and joined in people:
+                    last.update(end=m.end(), text=joined)
+                else:
+                    extra.append({"start": m.start(), "end": m.end(), "text": word,
+                                  "label": PERSON})
             if extra:
                 spans = sorted(spans + extra, key=lambda s: s["start"])
         for s in spans:

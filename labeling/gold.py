@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from stancekit.labeling.export import Export, iter_units, read_export
+from stancekit.labeling.export import Export, iter_units, no_gc, read_export
 from stancekit.labeling.results import annotation_result
 
 MIN_AGREEMENT = 0.67
@@ -27,7 +27,8 @@ class Resolution:
 def resolve_export(path: Path | str, lead: int | None = None,
                    min_agreement: float = MIN_AGREEMENT) -> Resolution:
     """Read a Label Studio export and resolve it to gold records."""
-    return resolve(read_export(path), lead=lead, min_agreement=min_agreement)
+    with no_gc():
+        return resolve(read_export(path), lead=lead, min_agreement=min_agreement)
 
 
 def resolve(export: Export, lead: int | None = None,
@@ -37,6 +38,7 @@ def resolve(export: Export, lead: int | None = None,
     for item in export.skipped:
         unusable.setdefault(item["sentence_id"], []).append(item["reason"])
     gold, excluded, queue = [], [], []
+    resolutions: Counter = Counter()
     for task, votes in iter_units(export):
         data, sid = task["data"], task["data"]["sentence_id"]
         if not votes:
@@ -55,6 +57,7 @@ def resolve(export: Export, lead: int | None = None,
             continue
         winner = _winner(votes, stance, lead)
         agreeing = sum(r["stance"] == stance for r in votes.values())
+        resolutions[resolution] += 1
         gold.append({**data, "stance": stance, "entities": winner["entities"],
                      "dyads": winner["dyads"], "n_annotations": len(votes),
                      "agreement": round(agreeing / len(votes), 4),
@@ -70,8 +73,7 @@ def resolve(export: Export, lead: int | None = None,
         "annotations": len(export.records),
         "annotators": export.annotators,
         "gold": len(gold),
-        "resolution": {r: n for r in RESOLUTIONS
-                       if (n := sum(g["resolution"] == r for g in gold))},
+        "resolution": {r: resolutions[r] for r in RESOLUTIONS if resolutions[r]},
         "excluded": _tally(e["reason"] for e in excluded),
         "queued": _tally(q["reason"] for q in queue),
         "skipped": _tally(s["reason"] for s in export.skipped),
@@ -84,13 +86,16 @@ def resolve(export: Export, lead: int | None = None,
 def _vote(votes: dict[int, dict], lead: int | None,
           min_agreement: float) -> tuple[str | None, str, str | None]:
     """The gold stance (None on an unresolved tie), how it was reached, and why to review."""
+    if len(votes) == 1:
+        (only,) = votes.values()
+        return only["stance"], "ground_truth" if only["ground_truth"] else "single", None
     truth = [r for r in votes.values() if r["ground_truth"]]
     if truth:
         return _latest(truth)["stance"], "ground_truth", None
     n = len(votes)
     stance, top = Counter(r["stance"] for r in votes.values()).most_common(1)[0]
     if 2 * top > n:
-        resolution = "single" if n == 1 else "unanimous" if top == n else "majority"
+        resolution = "unanimous" if top == n else "majority"
         low = resolution == "majority" and n >= 3 and top / n < min_agreement
         return stance, resolution, "low agreement" if low else None
     if lead in votes:
@@ -100,6 +105,8 @@ def _vote(votes: dict[int, dict], lead: int | None,
 
 def _winner(votes: dict[int, dict], stance: str, lead: int | None) -> dict:
     """The annotation whose entities and dyads become gold."""
+    if len(votes) == 1:
+        return next(iter(votes.values()))
     truth = [r for r in votes.values() if r["ground_truth"]]
     if truth:
         return _latest(truth)

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from stancekit.files import InputError, atomic_open
 from stancekit.labeling.corpus import METADATA
+from stancekit.labeling.cues import VERSION as CUES_VERSION
+from stancekit.labeling.cues import cue_tagger
+from stancekit.labeling.gazetteer import VERSION as GAZETTEER_VERSION
+from stancekit.labeling.gazetteer import gazetteer
+from stancekit.labeling.results import entity_item, stance_item
+from stancekit.schema import SCHEMA
 
 TASK_FIELDS = ("sentence_id", "doc_id", "index", "start", "end", "text", "context")
+
+Recognizer = Callable[[Iterable[dict]], Iterator[list[dict]]]
+"""Takes sentence records in document order; yields each sentence's entity spans."""
 
 
 def task_data(record: dict) -> dict:
@@ -12,3 +27,95 @@ def task_data(record: dict) -> dict:
     data = {k: record[k] for k in TASK_FIELDS}
     data.update({k: record[k] for k in METADATA if record.get(k)})
     return data
+
+
+def gazetteer_entities(records: Iterable[dict]) -> Iterator[list[dict]]:
+    """Entity spans from the gazetteer, remembering each document's people by name."""
+    find = gazetteer().find
+    doc_id, people = None, set()
+    for record in records:
+        if record["doc_id"] != doc_id:
+            doc_id, people = record["doc_id"], set()
+        yield find(record["text"], people)
+
+
+gazetteer_entities.version = GAZETTEER_VERSION
+
+
+def spacy_entities(name: str) -> Recognizer:
+    """A recognizer backed by the installed spaCy pipeline *name* (PERSON, ORG, GPE, NORP)."""
+    where = f"--ner-model {name}"
+    try:
+        import spacy
+    except ImportError:
+        raise InputError(where, f"spaCy is not installed, so the pipeline {name!r} cannot be "
+                         "loaded: pip install spacy and the pipeline, or leave out --ner-model "
+                         "to use the built-in gazetteer") from None
+    try:
+        nlp = spacy.load(name, exclude=["parser", "lemmatizer", "textcat"])
+    except OSError:
+        raise InputError(where, f"spaCy pipeline {name!r} is not installed "
+                         f"(python -m spacy download {name}, or give an installed pipeline)"
+                         ) from None
+    keep = set(SCHEMA.entity_names)
+
+    def recognize(records: Iterable[dict]) -> Iterator[list[dict]]:
+        texts = (r["text"] for r in records)
+        for doc in nlp.pipe(texts, batch_size=256):
+            yield [{"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_}
+                   for e in doc.ents if e.label_ in keep]
+
+    recognize.version = f"spacy-{name}-{nlp.meta.get('version', '0')}"
+    return recognize
+
+
+def prediction(text: str, entities: list[dict], model_version: str) -> dict:
+    """One Label Studio prediction: the cue stance and the entity spans of a sentence."""
+    stance, score = cue_tagger().predict(text)
+    result = [stance_item(stance, origin="prediction")]
+    result += [entity_item(f"p{i}", e["start"], e["end"], e["text"], e["label"],
+                           origin="prediction") for i, e in enumerate(entities)]
+    return {"model_version": model_version, "score": score, "result": result}
+
+
+def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
+                predictions: bool = True) -> Iterator[dict]:
+    """Label Studio import tasks for sentence records, with pre-annotations unless disabled."""
+    if not predictions:
+        for record in records:
+            yield {"data": task_data(record)}
+        return
+    recognizer = recognizer or gazetteer_entities
+    version = f"{CUES_VERSION}+{getattr(recognizer, 'version', 'ner')}"
+    records, feed = itertools.tee(records)
+    for record, entities in zip(records, recognizer(feed), strict=True):
+        yield {"data": task_data(record),
+               "predictions": [prediction(record["text"], entities, version)]}
+
+
+def read_sentences(path: Path | str) -> Iterator[dict]:
+    """Sentence records from a ``stancekit segment`` JSONL file, checked field by field."""
+    from stancekit.files import iter_jsonl
+
+    for lineno, record in iter_jsonl(path):
+        for field in TASK_FIELDS:
+            if field not in record:
+                raise InputError(path, "missing", record=f"line {lineno}", field=field)
+        text = record["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(path, "must be a non-empty string", record=f"line {lineno}",
+                             field="text")
+        yield record
+
+
+def write_tasks(path: Path | str, tasks: Iterable[dict]) -> int:
+    """Write tasks as a Label Studio JSON import file (one task a line), atomically."""
+    n = 0
+    with atomic_open(path) as f:
+        f.write("[")
+        for task in tasks:
+            f.write(",\n" if n else "\n")
+            f.write(json.dumps(task, ensure_ascii=False))
+            n += 1
+        f.write("\n]\n" if n else "]\n")
+    return n

@@ -80,8 +80,10 @@ class LeakageReport:
             lines.append(f"  document {doc_id} is in {', '.join(splits)}")
         for kind in ("exact", "near"):
             for dup in [d for d in self.duplicates if d.kind == kind][:examples]:
+                # one sentence of each split first, so the example shows the leak
+                firsts = list({s[0]: s for s in reversed(dup.sentences)}.values())[::-1]
                 shown = " | ".join(f"{split}:{sid} {text[:80]!r}"
-                                   for split, sid, text in dup.sentences[:3])
+                                   for split, sid, text in firsts[:3])
                 more = len(dup.sentences) - 3
                 lines.append(f"  {kind} (J={dup.jaccard:.2f}): {shown}"
                              + (f" (+{more} more)" if more > 0 else ""))

@@ -30,14 +30,15 @@ def adjudicate(
 ) -> None:
     """Resolve annotations to one gold label per sentence and queue disagreements for review."""
     from stancekit.files import InputError, write_json, write_jsonl
-    from stancekit.labeling.export import read_export
+    from stancekit.labeling.export import no_gc, read_export
     from stancekit.labeling.gold import resolve, review_tasks
 
     parsed = read_export(export)
     if lead is not None and lead not in parsed.annotators:
         raise InputError(export, f"--lead {lead} has no usable annotation in this export; "
                          f"annotators: {', '.join(map(str, parsed.annotators)) or 'none'}")
-    result = resolve(parsed, lead=lead, min_agreement=min_agreement)
+    with no_gc():
+        result = resolve(parsed, lead=lead, min_agreement=min_agreement)
     tasks = review_tasks(result.queue)
     write_jsonl(output, result.gold)
     if queue:

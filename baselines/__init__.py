@@ -1,0 +1,1 @@
+"""Baselines: stance classifiers, an entity tagger and a dyad heuristic, with evaluation."""

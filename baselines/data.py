@@ -1,0 +1,132 @@
+"""Reading a dataset folder built by ``stancekit build``: rows per split, with label names."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from datasets import ClassLabel, Features, List
+
+from stancekit.files import InputError, read_json
+from stancekit.schema import SCHEMA
+
+MANIFEST = "splits.json"
+STANCE_COLUMNS = ("id", "doc_id", "text", "stance", "entities", "dyads")
+ENTITY_COLUMNS = ("id", "doc_id", "text", "tokens", "ner_tags", "token_starts", "token_ends")
+COLUMNS = {"stance": STANCE_COLUMNS, "entities": ENTITY_COLUMNS}
+
+
+@dataclass
+class DatasetFolder:
+    """The rows of each config and split of a dataset folder, and the hashes that identify it."""
+
+    path: Path
+    configs: dict[str, dict[str, list[dict]]]
+    sha256: str
+    files: dict[str, str] = field(default_factory=dict)
+    manifest_sha256: str | None = None
+    manifest_input_sha256: str | None = None
+
+    def split(self, config: str, name: str) -> list[dict]:
+        """The rows of one split of one config, or an error naming the splits there are."""
+        splits = self.configs[config]
+        if name not in splits:
+            raise InputError(self.path, f"no split {name!r} in config {config!r} "
+                             f"(there are: {', '.join(splits)})")
+        return splits[name]
+
+    def provenance(self) -> dict:
+        """Hashes and sizes for a results file: what exactly was trained and evaluated on."""
+        stance = self.configs.get("stance", {})
+        return {
+            "sha256": self.sha256,
+            "files": self.files,
+            "split_manifest_sha256": self.manifest_sha256,
+            "gold_sha256": self.manifest_input_sha256,
+            "splits": {name: {"sentences": len(rows),
+                              "documents": len({r["doc_id"] for r in rows}),
+                              "labels": {s: sum(r["stance"] == s for r in rows)
+                                         for s in SCHEMA.stance_names}}
+                       for name, rows in stance.items()},
+        }
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _split_name(file: Path) -> str:
+    """``train.parquet`` and Hub shards like ``train-00000-of-00002.parquet`` are ``train``."""
+    return file.stem.split("-")[0]
+
+
+def _check_names(path: Path, column: str, feature: object, names: list[str]) -> None:
+    if isinstance(feature, List):
+        feature = feature.feature
+    if isinstance(feature, ClassLabel) and feature.names != names:
+        raise InputError(path, f"labels {feature.names} differ from the schema's {names}",
+                         field=column)
+
+
+def _read_config(path: Path, config: str) -> dict[str, list[dict]]:
+    files = sorted((path / config).glob("*.parquet"))
+    if not files:
+        raise InputError(path, f"no parquet files for config {config!r} (expected "
+                         f"{config}/<split>.parquet); build it with `stancekit build`")
+    splits: dict[str, list[dict]] = {}
+    for file in files:
+        table = pq.read_table(file)
+        missing = [c for c in COLUMNS[config] if c not in table.column_names]
+        if missing:
+            raise InputError(file, f"missing column {missing[0]!r}", field=missing[0])
+        features = Features.from_arrow_schema(table.schema)
+        rows = table.to_pylist()
+        if config == "stance":
+            _check_names(file, "stance", features["stance"], SCHEMA.stance_names)
+            _stance_names(rows)
+        else:
+            _check_names(file, "ner_tags", features["ner_tags"], SCHEMA.bio_tags)
+            for row in rows:
+                row["ner_tags"] = [SCHEMA.bio_tags[t] for t in row["ner_tags"]]
+        splits.setdefault(_split_name(file), []).extend(rows)
+    return splits
+
+
+def _stance_names(rows: list[dict]) -> None:
+    """Replace class ids by names in place: stance, entity labels, dyad ends."""
+    types = SCHEMA.entity_names
+    for row in rows:
+        row["stance"] = SCHEMA.stance_names[row["stance"]]
+        for e in row["entities"]:
+            e["label"] = types[e["label"]]
+        for dyad in row["dyads"]:
+            for end in dyad.values():
+                end["label"] = types[end["label"]]
+
+
+def load_folder(path: Path | str, configs: tuple[str, ...] = ("stance", "entities")
+                ) -> DatasetFolder:
+    """Read the parquet files of a dataset folder and hash them (and its split manifest)."""
+    path = Path(path)
+    if not path.is_dir():
+        raise InputError(path, "no such dataset folder")
+    data = {config: _read_config(path, config) for config in configs}
+    files = {p.relative_to(path).as_posix(): _sha256(p)
+             for p in sorted(path.rglob("*.parquet"))}
+    digest = hashlib.sha256()
+    for name, sha in files.items():
+        digest.update(f"{name}\0{sha}\n".encode())
+    folder = DatasetFolder(path, data, digest.hexdigest(), files)
+    manifest = path / MANIFEST
+    if manifest.is_file():
+        folder.manifest_sha256 = _sha256(manifest)
+        content = read_json(manifest)
+        if isinstance(content, dict):
+            folder.manifest_input_sha256 = content.get("input_sha256")
+    return folder

@@ -1,0 +1,77 @@
+"""Dyad baseline: a source→target heuristic on gold stance and gold entities, and its scores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from stancekit.baselines.metrics import prf
+from stancekit.labeling.cues import cue_tagger
+from stancekit.schema import SCHEMA
+
+PERSON, ORG, GPE, NORP = SCHEMA.entity_names
+SOURCE_PREFERENCE = (PERSON, ORG, GPE, NORP)
+SOURCE, TARGET = (role.name for role in SCHEMA.roles)
+Dyad = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _cue(text: str, stance: str) -> tuple[int, int] | None:
+    """The first un-negated cue of the gold stance, else the first cue of any stance."""
+    cues = [c for c in cue_tagger().cues(text) if not c.negated]
+    for c in cues:
+        if c.stance == stance:
+            return c.start, c.end
+    return (cues[0].start, cues[0].end) if cues else None
+
+
+def _distance(entity: dict, start: int, end: int) -> int:
+    if entity["end"] <= start:
+        return start - entity["end"]
+    if entity["start"] >= end:
+        return entity["start"] - end
+    return 0
+
+
+def predict(row: dict) -> list[Dyad]:
+    """At most one dyad: the preferred-type entity nearest the cue, and the next entity after it.
+
+    Without a cue the source is the first entity of the most preferred type present; the target
+    is the nearest other entity after the cue (else before it). Sentences with the default stance
+    or fewer than two entities get none.
+    """
+    entities = sorted(row["entities"], key=lambda e: (e["start"], e["end"]))
+    if row["stance"] == SCHEMA.default_stance or len(entities) < 2:
+        return []
+    cue = _cue(row["text"], row["stance"])
+    start, end = cue if cue else (0, 0)
+    source = None
+    for label in SOURCE_PREFERENCE:
+        typed = [e for e in entities if e["label"] == label]
+        if typed:
+            source = min(typed, key=lambda e: _distance(e, start, end)) if cue else typed[0]
+            break
+    others = [e for e in entities if e is not source]
+    anchor = end if cue else source["end"]
+    after = [e for e in others if e["start"] >= anchor]
+    target = after[0] if after else min(others, key=lambda e: _distance(e, start, end))
+    return [((source["start"], source["end"]), (target["start"], target["end"]))]
+
+
+def gold(row: dict) -> list[Dyad]:
+    """The gold dyads of a sentence as (source span, target span)."""
+    return [((d[SOURCE]["start"], d[SOURCE]["end"]), (d[TARGET]["start"], d[TARGET]["end"]))
+            for d in row["dyads"]]
+
+
+def evaluate(rows: Sequence[dict]) -> dict:
+    """Exact-span precision/recall/F1 of the heuristic against gold dyads, overall and per stance."""
+    counts = {name: [0, 0, 0] for name in SCHEMA.stance_names}
+    for row in rows:
+        g, p = set(gold(row)), set(predict(row))
+        c = counts[row["stance"]]
+        c[0] += len(g & p)
+        c[1] += len(p)
+        c[2] += len(g)
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return {"micro": prf(*total),
+            "per_stance": {name: prf(*c) for name, c in counts.items()
+                           if name != SCHEMA.default_stance}}

@@ -1,0 +1,58 @@
+"""Evaluating fitted baselines on a split: stance metrics, entity spans and dyads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from stancekit.baselines import dyads, entities, stance
+from stancekit.baselines.data import load_folder
+from stancekit.baselines.metrics import classification_metrics
+from stancekit.baselines.persist import load_model
+from stancekit.files import InputError, read_json
+from stancekit.schema import SCHEMA
+
+RESULTS = "results.json"
+MODELS_DIR = "models"
+ENTITY_MODEL = "entity_tagger"
+BOOTSTRAP_UNIT = "document"
+
+
+def model_path(out_dir: Path | str, name: str) -> Path:
+    """Where the model *name* is saved in a baselines folder."""
+    return Path(out_dir) / MODELS_DIR / f"{name}.skops"
+
+
+def stance_metrics(model: Any, rows: Sequence[dict], seed: int, resamples: int = 1000) -> dict:
+    """Stance metrics of a fitted pipeline on *rows*, the CI from resampled documents."""
+    predicted = model.predict([r["text"] for r in rows])
+    return classification_metrics(stance.label_ids(rows), predicted, [r["doc_id"] for r in rows],
+                                  SCHEMA.stance_names, seed, resamples)
+
+
+def read_results(out_dir: Path | str) -> dict:
+    """The results.json of a baselines folder."""
+    path = Path(out_dir) / RESULTS
+    if not path.is_file():
+        raise InputError(out_dir, f"no {RESULTS}; train with `stancekit baselines train` first")
+    return read_json(path)
+
+
+def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "test") -> dict:
+    """Metrics of every saved model of a baselines folder on one split of a dataset folder."""
+    results = read_results(out_dir)
+    seed, resamples = results["seed"], results["bootstrap"]["resamples"]
+    data = load_folder(dataset_dir)
+    rows = data.split("stance", split)
+    models = {name: stance_metrics(load_model(model_path(out_dir, name)), rows, seed, resamples)
+              for name in results["stance"]["models"]}
+    tagger = load_model(model_path(out_dir, ENTITY_MODEL))
+    return {
+        "dataset_sha256": data.sha256,
+        "trained_on_sha256": results["dataset"]["sha256"],
+        "split": split,
+        "stance": {"best_model": results["stance"]["best_model"], "models": models},
+        "entities": entities.evaluate(tagger, data.split("entities", split)),
+        "dyads": dyads.evaluate(rows),
+    }

@@ -1,0 +1,72 @@
+"""results.md: the baselines' scores as markdown tables researchers can paste."""
+
+from __future__ import annotations
+
+from stancekit.baselines.metrics import confusion_markdown
+from stancekit.schema import SCHEMA
+
+
+def _f(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def _stance_table(results: dict, split: str) -> list[str]:
+    labels = SCHEMA.stance_names
+    lines = ["| model | CV macro-F1 (train) | accuracy | macro-F1 | 95% CI | "
+             + " | ".join(f"F1 {name}" for name in labels) + " |",
+             "|---|" + "---:|" * (4 + len(labels))]
+    best = results["stance"]["best_model"]
+    for name, model in results["stance"]["models"].items():
+        m = model["scores"][split]
+        cv = _f(model["cv_macro_f1"])
+        if model["cv_macro_f1_std"] is not None:
+            cv += f" ± {model['cv_macro_f1_std']:.3f}"
+        lo, hi = m["macro_f1_ci95"]
+        shown = f"**{name}**" if name == best else name
+        lines.append(f"| {shown} | {cv} | {_f(m['accuracy'])} | {_f(m['macro_f1'])} | "
+                     f"{lo:.3f}–{hi:.3f} | "
+                     + " | ".join(_f(m["per_label"][n]["f1"]) for n in labels) + " |")
+    support = results["stance"]["models"][best]["scores"][split]["per_label"]
+    lines += ["", "Support: " + ", ".join(f"{n} {support[n]['support']}" for n in labels) + "."]
+    return lines
+
+
+def _prf_table(first: str, rows: dict) -> list[str]:
+    lines = [f"| {first} | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {name} | {_f(s['precision'])} | {_f(s['recall'])} | {_f(s['f1'])} | "
+              f"{s['support']} |" for name, s in rows.items()]
+    return lines
+
+
+def results_markdown(results: dict) -> str:
+    """The report of a training run: stance, entity and dyad tables per evaluated split."""
+    data, boot, sel = results["dataset"], results["bootstrap"], results["model_selection"]
+    sizes = ", ".join(f"{name} {s['sentences']} sentences / {s['documents']} documents"
+                      for name, s in data["splits"].items())
+    out = [
+        "# Baselines",
+        "",
+        f"Dataset sha256 `{data['sha256'][:16]}` ({sizes}); seed {results['seed']}. "
+        f"Hyperparameters chosen by {sel['folds']}-fold {sel['method']} on {sel['data']} "
+        f"(grouped by {sel['groups']}, {sel['scoring']}); the best model "
+        f"(**bold**) is chosen by {results['stance']['best_by']}. 95% CIs: "
+        f"{boot['resamples']} bootstrap resamples of {boot['unit']}s.",
+    ]
+    splits = next(iter(results["stance"]["models"].values()))["scores"]
+    for split in splits:
+        best = results["stance"]["best_model"]
+        out += ["", f"## Stance ({split})", "", *_stance_table(results, split), "",
+                f"Confusion matrix of {best} ({split}):", "",
+                confusion_markdown(results["stance"]["models"][best]["scores"][split]["confusion"],
+                                   SCHEMA.stance_names).rstrip()]
+        ent = results["entities"]["scores"][split]
+        out += ["", f"## Entities ({split}, exact span match)", "",
+                *_prf_table("type", {**ent["per_type"], "micro": ent["micro"]})]
+        dy = results["dyads"]["scores"][split]
+        out += ["", f"## Dyads ({split}, heuristic on gold stance and entities)", "",
+                *_prf_table("stance", {**dy["per_stance"], "micro": dy["micro"]})]
+    params = "; ".join(f"{name}: {m['best_params'] or 'no parameters'}"
+                       for name, m in results["stance"]["models"].items())
+    out += ["", f"Best parameters: {params}; entity tagger: "
+            f"{results['entities']['best_params']}.", ""]
+    return "\n".join(out)

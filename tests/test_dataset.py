@@ -1,0 +1,207 @@
+"""The dataset build: features, tokens, conserved counts, offline loading, determinism, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from test_splits import make_export, make_gold
+from typer.testing import CliRunner
+
+from stancekit.cli import app
+from stancekit.dataset import bio_tags, build_dataset, entities_features, stance_features
+from stancekit.dataset.card import BEGIN, END
+from stancekit.files import InputError, write_json
+from stancekit.schema import SCHEMA
+
+TRICKY = [
+    ("The US urged Russia and Turkey.", [(4, 6, "GPE"), (13, 19, "GPE"), (24, 30, "GPE")]),
+    ("Russia's\u00a0envoy  met\tNATO\u3000officials in Kyiv.", [(0, 6, "GPE"), (22, 26, "ORG")]),
+    ("Москва обвинила Киев в атаке.", [(0, 6, "GPE"), (16, 20, "GPE")]),
+    ("北京谴责东京的声明。", [(0, 2, "GPE"), (4, 6, "GPE")]),
+    ("اتهمت مصر إثيوبيا بتعطيل المحادثات.", [(6, 9, "GPE"), (10, 17, "GPE")]),
+    ("भारत ने पाकिस्तान पर आरोप लगाया।", [(0, 4, "GPE"), (8, 17, "GPE")]),
+    ("Jean-Luc Moreau (UNHCR) said pro-Kremlin outlets lied.", [(0, 15, "PERSON"),
+                                                              (17, 22, "ORG"), (33, 40, "ORG")]),
+    ("ex-USSR states", [(3, 7, "GPE")]),
+]
+
+
+@pytest.mark.parametrize(("text", "spans"), TRICKY)
+def test_every_span_maps_to_exactly_its_tokens(text, spans):
+    entities = [{"start": a, "end": b, "text": text[a:b], "label": t} for a, b, t in spans]
+    tokens, tags = bio_tags(text, entities)
+    assert all(text[a:b].strip() == text[a:b] != "" for a, b in tokens)
+    for e in entities:
+        inside = [i for i, (a, b) in enumerate(tokens) if a >= e["start"] and b <= e["end"]]
+        assert inside, e
+        assert text[tokens[inside[0]][0]:tokens[inside[-1]][1]] == e["text"]
+        assert tags[inside[0]] == f"B-{e['label']}"
+        assert all(tags[i] == f"I-{e['label']}" for i in inside[1:])
+        assert inside == list(range(inside[0], inside[-1] + 1))
+    assert sum(t != "O" for t in tags) == sum(
+        1 for a, b in tokens if any(a >= e["start"] and b <= e["end"] for e in entities))
+
+
+def test_features_follow_the_schema():
+    stance = stance_features()
+    assert stance["stance"].names == SCHEMA.stance_names
+    assert stance["entities"].feature["label"].names == SCHEMA.entity_names
+    assert set(stance["dyads"].feature) == {role.name for role in SCHEMA.roles}
+    assert entities_features()["ner_tags"].feature.names == SCHEMA.bio_tags
+
+
+def test_unknown_labels_are_input_errors():
+    gold = make_gold(3)
+    assignment = {r["doc_id"]: "train" for r in gold}
+    bad = [dict(gold[0], stance="sarcasm")] + gold[1:]
+    with pytest.raises(InputError, match="unknown stance 'sarcasm'"):
+        build_dataset(bad, assignment)
+    bad = [dict(gold[0], entities=[{"start": 0, "end": 5, "text": "Gabon", "label": "LOC"}])]
+    with pytest.raises(InputError, match="unknown entity type 'LOC'"):
+        build_dataset(bad, assignment)
+    bad = [dict(gold[0], entities=[{"start": 1, "end": 5, "text": "Gabon", "label": "GPE"}])]
+    with pytest.raises(InputError, match="does not match"):
+        build_dataset(bad, assignment)
+
+
+def with_dyads(gold: list[dict]) -> list[dict]:
+    """Give every accusation a second entity and a dyad to it."""
+    out = []
+    for r in gold:
+        if r["stance"] == "accusation":
+            text = r["text"][:-1] + " blamed Chad."
+            chad = {"start": len(text) - 5, "end": len(text) - 1, "text": "Chad", "label": "GPE"}
+            r = dict(r, text=text, context=text, end=len(text), entities=[*r["entities"], chad],
+                     dyads=[{"source": r["entities"][0], "target": chad}])
+        out.append(r)
+    return out
+
+
+@pytest.fixture
+def built(tmp_path):
+    gold = with_dyads(make_gold(30))
+    # one tie without a lead: excluded, and said so
+    votes = {gold[0]["sentence_id"]: [(1, "none"), (2, "appeal")]}
+    write_json(tmp_path / "export.json", make_export(gold, votes))
+    runner = CliRunner()
+    export, manifest = str(tmp_path / "export.json"), str(tmp_path / "splits.json")
+    assert runner.invoke(app, ["split", export, "-o", manifest, "--validation", "0.1"]
+                         ).exit_code == 0
+    datasheet = tmp_path / "DATASHEET.md"
+    datasheet.write_text(f"# Datasheet\n\n{BEGIN}\nold\n{END}\n\nEnd.\n")
+    result = runner.invoke(app, ["build", export, "--splits", manifest, "-o",
+                                 str(tmp_path / "ds"), "--datasheet", str(datasheet)])
+    assert result.exit_code == 0, result.output
+    return tmp_path, gold, result.output
+
+
+def test_build_conserves_rows_and_groups_documents(built):
+    tmp_path, gold, output = built
+    assert "excluded 1 sentences without a gold label: tie" in output
+    import pyarrow.parquet as pq
+
+    rows = {}
+    for split in ("train", "validation", "test"):
+        table = pq.read_table(tmp_path / "ds" / "stance" / f"{split}.parquet").to_pylist()
+        tokens = pq.read_table(tmp_path / "ds" / "entities" / f"{split}.parquet").to_pylist()
+        assert [r["id"] for r in table] == [r["id"] for r in tokens]
+        rows[split] = table
+    ids = [r["id"] for split in rows.values() for r in split]
+    assert sorted(ids) == sorted(r["sentence_id"] for r in gold[1:])
+    docs = [{r["doc_id"] for r in split} for split in rows.values()]
+    assert not (docs[0] & docs[1] or docs[0] & docs[2] or docs[1] & docs[2])
+    dyads = [r["dyads"] for split in rows.values() for r in split if r["dyads"]]
+    assert dyads and all(d[0]["target"]["text"] == "Chad" for d in dyads)
+    sheet = (tmp_path / "DATASHEET.md").read_text()
+    assert sheet == (tmp_path / "ds" / "DATASHEET.md").read_text()
+    assert "\nold\n" not in sheet and "| validation |" in sheet and sheet.endswith("End.\n")
+
+
+def test_load_dataset_offline_with_label_names(built, tmp_path):
+    folder = built[0] / "ds"
+    script = (
+        "import json, sys\n"
+        "from datasets import load_dataset\n"
+        "out = {}\n"
+        "for config in ('stance', 'entities'):\n"
+        "    d = load_dataset(sys.argv[1], config)\n"
+        "    f = d['train'].features\n"
+        "    out[config] = {'splits': {k: len(v) for k, v in d.items()},\n"
+        "                   'names': f['stance'].names if config == 'stance'\n"
+        "                   else f['ner_tags'].feature.names}\n"
+        "print(json.dumps(out))\n"
+    )
+    env = dict(os.environ, HF_HOME=str(tmp_path / "hf"), HF_DATASETS_OFFLINE="1",
+               HF_HUB_OFFLINE="1", HF_DATASETS_CACHE=str(tmp_path / "hf" / "datasets"))
+    done = subprocess.run([sys.executable, "-c", script, str(folder)], env=env,
+                          capture_output=True, text=True, check=True)
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded["stance"]["names"] == SCHEMA.stance_names
+    assert loaded["entities"]["names"] == SCHEMA.bio_tags
+    assert set(loaded["stance"]["splits"]) == {"train", "validation", "test"}
+    assert sum(loaded["stance"]["splits"].values()) == len(built[1]) - 1
+    assert loaded["entities"]["splits"] == loaded["stance"]["splits"]
+
+
+def test_two_builds_are_byte_identical(built):
+    tmp_path = built[0]
+    again = tmp_path / "again"
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "export.json"), "--splits",
+                                      str(tmp_path / "splits.json"), "-o", str(again)])
+    assert result.exit_code == 0, result.output
+    first = sorted(p.relative_to(tmp_path / "ds") for p in (tmp_path / "ds").rglob("*")
+                   if p.is_file() and p.name != "DATASHEET.md")
+    assert first == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for rel in first:
+        assert (tmp_path / "ds" / rel).read_bytes() == (again / rel).read_bytes(), rel
+
+
+def test_bad_inputs_write_nothing(built):
+    tmp_path, gold, _ = built
+    runner = CliRunner()
+    manifest = json.loads((tmp_path / "splits.json").read_text())
+    manifest["documents"]["train"] = [*manifest["documents"]["train"][1:], "ghost"]
+    write_json(tmp_path / "bad.json", manifest)
+    write_json(tmp_path / "empty.json", [])
+    cases = [
+        (["--splits", str(tmp_path / "bad.json")], "not in the manifest"),
+        (["--splits", str(tmp_path / "bad.json")], "ghost"),
+    ]
+    for extra, message in cases:
+        result = runner.invoke(app, ["build", str(tmp_path / "export.json"), *extra, "-o",
+                                     str(tmp_path / "out")])
+        assert isinstance(result.exception, InputError) and message in str(result.exception)
+    result = runner.invoke(app, ["build", str(tmp_path / "empty.json"), "--splits",
+                                 str(tmp_path / "splits.json"), "-o", str(tmp_path / "out")])
+    assert isinstance(result.exception, InputError), result.output
+    assert not (tmp_path / "out").exists()
+    # a folder that is not a dataset is never replaced
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "keep" / "notes.txt").write_text("mine")
+    result = runner.invoke(app, ["build", str(tmp_path / "export.json"), "--splits",
+                                 str(tmp_path / "splits.json"), "-o", str(tmp_path / "keep")])
+    assert isinstance(result.exception, InputError)
+    assert (tmp_path / "keep" / "notes.txt").read_text() == "mine"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_strict_build_on_leakage(built):
+    tmp_path, gold, _ = built
+    manifest = json.loads((tmp_path / "splits.json").read_text())
+    test_doc = manifest["documents"]["test"][0]
+    train = next(r for r in gold if r["doc_id"] == manifest["documents"]["train"][0]
+                 and r["sentence_id"] != gold[0]["sentence_id"])
+    copied = [dict(r, text=train["text"], context=train["text"], end=len(train["text"]),
+                   entities=train["entities"], dyads=train["dyads"])
+              if r["doc_id"] == test_doc and r["index"] == 0 else r for r in gold]
+    write_json(tmp_path / "leaky.json", make_export(copied))
+    out = tmp_path / "leaky"
+    args = ["build", str(tmp_path / "leaky.json"), "--splits", str(tmp_path / "splits.json"),
+            "-o", str(out)]
+    result = CliRunner().invoke(app, [*args, "--strict"])
+    assert result.exit_code == 1 and not out.exists()
+    assert "exact duplicate sentences across splits: 1 texts" in result.output

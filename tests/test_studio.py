@@ -1,0 +1,218 @@
+"""Push, pull and annotate against a real Label Studio server."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from label_studio_sdk.core.api_error import ApiError
+from typer.testing import CliRunner
+
+from stancekit.cli import app
+from stancekit.files import InputError, write_json, write_jsonl
+from stancekit.labeling.config import label_config
+from stancekit.labeling.corpus import Document
+from stancekit.labeling.results import annotation_result
+from stancekit.labeling.segment import segment_document
+from stancekit.labeling.server import port_in_use
+from stancekit.labeling.studio import (
+    ensure_project,
+    find_project,
+    pull,
+    push,
+    read_tasks,
+)
+from stancekit.labeling.tasks import task_data
+from stancekit.schema import SCHEMA
+
+pytestmark = pytest.mark.studio
+
+_titles = itertools.count()
+ACCUSER, ACCUSED = "Russia", "Ukraine"
+STANCE = SCHEMA.stances[1].name
+ENTITY = SCHEMA.entity_types[2].name
+
+
+def make_tasks(n: int, first: int = 0) -> list[dict]:
+    """Tasks for *n* sentences of one-sentence-per-line articles, each with a prediction."""
+    sentences = [f"{ACCUSER} accused {ACCUSED} of shelling village {i}." for i in
+                 range(first, first + n)]
+    doc = Document(f"doc{first}", "\n".join(sentences), title="Shelling", source="Wire")
+    tasks = []
+    for record in segment_document(doc):
+        text = record["text"]
+        entities = [{"start": text.index(name), "end": text.index(name) + len(name),
+                     "text": name, "label": ENTITY} for name in (ACCUSER, ACCUSED)]
+        result = annotation_result(STANCE, entities, [(0, 1)], prefix="p")
+        tasks.append({"data": task_data(record),
+                      "predictions": [{"model_version": "cues", "score": 0.5,
+                                       "result": result}]})
+    return tasks
+
+
+@pytest.fixture
+def project(studio):
+    """A fresh project with the generated config."""
+    return ensure_project(studio.client, f"test {next(_titles)}")
+
+
+def _by_sentence(export: list[dict]) -> dict[str, dict]:
+    return {t["data"]["sentence_id"]: t for t in export}
+
+
+def test_server_accepts_generated_config(studio, project):
+    client = studio.client
+    assert client.projects.get(project.id).label_config.strip() == label_config().strip()
+    client.projects.validate_label_config(project.id, label_config=label_config())
+    broken = label_config().replace(f'toName="{SCHEMA.text_control}"', 'toName="nowhere"', 1)
+    with pytest.raises(ApiError):
+        client.projects.validate_label_config(project.id, label_config=broken)
+
+
+def test_ensure_project_is_idempotent(studio, project):
+    again = ensure_project(studio.client, project.title)
+    assert again.id == project.id
+    assert again.show_instruction
+    assert "<h1>" in again.expert_instruction
+    assert find_project(studio.client, project.title).id == project.id
+
+
+def test_push_pull_round_trip_keeps_text_offsets_predictions(studio, project, tmp_path):
+    tasks = make_tasks(5)
+    assert push(studio.client, project, tasks)["imported"] == 5
+    out = tmp_path / "export.json"
+    pull(studio.client, project, out)
+    exported = _by_sentence(json.loads(out.read_text(encoding="utf-8")))
+    assert set(exported) == {t["data"]["sentence_id"] for t in tasks}
+    for task in tasks:
+        got = exported[task["data"]["sentence_id"]]
+        assert got["data"] == task["data"]
+        assert [p["result"] for p in got["predictions"]] == [task["predictions"][0]["result"]]
+        assert got["predictions"][0]["model_version"] == "cues"
+
+
+def test_push_twice_adds_nothing_and_new_sentences_once(studio, project):
+    tasks = make_tasks(20)
+    first = push(studio.client, project, tasks, batch_size=7)
+    assert first["imported"] == 20
+    again = push(studio.client, project, tasks)
+    assert again["imported"] == 0
+    assert again["already_in_project"] == 20
+    more = push(studio.client, project, tasks + make_tasks(10, first=20) + tasks[:3])
+    assert more["imported"] == 10
+    assert more["project_tasks"] == 30
+    assert studio.client.projects.get(project.id).task_number == 30
+
+
+def test_annotations_of_two_annotators_keep_relations(studio, project, tmp_path):
+    tasks = make_tasks(2)
+    push(studio.client, project, tasks)
+    exported = _by_sentence(_pull(studio, project, tmp_path))
+    task = exported[tasks[0]["data"]["sentence_id"]]
+    text = task["data"]["text"]
+    spans = [{"start": text.index(n), "end": text.index(n) + len(n), "text": n,
+              "label": ENTITY} for n in (ACCUSER, ACCUSED)]
+    results = {
+        studio.annotators[0]: annotation_result(STANCE, spans, [(0, 1)], prefix="a"),
+        studio.annotators[1]: annotation_result(STANCE, spans, [(1, 0)], prefix="b"),
+    }
+    for user, result in results.items():
+        studio.client.annotations.create(id=task["id"], result=result, completed_by=user,
+                                         lead_time=12.5)
+    annotated = _by_sentence(_pull(studio, project, tmp_path))[task["data"]["sentence_id"]]
+    got = {a["completed_by"]: a["result"] for a in annotated["annotations"]}
+    assert got == results
+    relations = [r for result in got.values() for r in result if r["type"] == "relation"]
+    assert {(r["from_id"], r["to_id"], tuple(r["labels"])) for r in relations} == {
+        ("a0", "a1", (SCHEMA.relation,)), ("b1", "b0", (SCHEMA.relation,))}
+
+
+def _pull(studio, project, tmp_path: Path) -> list[dict]:
+    out = tmp_path / "pulled.json"
+    pull(studio.client, project, out)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_read_tasks_accepts_sentence_records_and_names_bad_records(tmp_path):
+    records = [dict(t["data"], extra="dropped") for t in make_tasks(2)]
+    write_jsonl(tmp_path / "s.jsonl", records)
+    assert [t["data"] for t in read_tasks(tmp_path / "s.jsonl")] == [
+        task_data(r) for r in records]
+    write_json(tmp_path / "bad.json", [{"data": {"text": "no id"}}])
+    with pytest.raises(InputError, match=r"bad\.json, task 1, field 'data\.sentence_id'"):
+        read_tasks(tmp_path / "bad.json")
+
+
+def test_cli_push_and_pull(studio, tmp_path):
+    tasks_file = tmp_path / "tasks.json"
+    write_json(tasks_file, make_tasks(4))
+    auth = ["--url", studio.url, "--api-key-file", str(studio.server.token_file),
+            "--project", "cli"]
+    runner = CliRunner()
+    first = runner.invoke(app, ["studio", "push", str(tasks_file), *auth])
+    assert first.exit_code == 0, first.output
+    assert "imported: 4" in first.output
+    again = runner.invoke(app, ["studio", "push", str(tasks_file), *auth])
+    assert "imported: 0" in again.output
+    out = tmp_path / "out.json"
+    pulled = runner.invoke(app, ["studio", "pull", "-o", str(out), *auth])
+    assert pulled.exit_code == 0, pulled.output
+    assert len(json.loads(out.read_text(encoding="utf-8"))) == 4
+    assert studio.api_key not in first.output + again.output + pulled.output
+
+
+def test_cli_refuses_a_wrong_key(studio, tmp_path):
+    key = tmp_path / "key"
+    key.write_text("not-a-token\n")
+    result = CliRunner().invoke(app, ["studio", "pull", "-o", str(tmp_path / "x.json"),
+                                      "--url", studio.url, "--api-key-file", str(key)])
+    assert result.exit_code == 2
+    assert "API key was refused" in result.output
+
+
+def test_cli_up_serves_project_hides_secrets_and_stops_on_interrupt(studio_data_dir, tmp_path):
+    data_dir = studio_data_dir
+    tasks_file = tmp_path / "tasks.json"
+    write_json(tasks_file, make_tasks(3))
+    stancekit = Path(sys.executable).parent / "stancekit"
+    proc = subprocess.Popen([str(stancekit), "studio", "up", "--data-dir", str(data_dir),
+                             "--tasks", str(tasks_file)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if "Ctrl-C" in line:
+                break
+        output = "".join(lines)
+        assert "imported: 3" in output, output
+        url = (data_dir / "server-url").read_text().strip()
+        assert f"LABEL_STUDIO_URL={url}" in output
+        assert str(data_dir / "api-token") in output
+        for secret in ("api-token", "admin-password"):
+            assert (data_dir / secret).stat().st_mode & 0o777 == 0o600
+            assert (data_dir / secret).read_text().strip() not in output
+        pushed = CliRunner().invoke(app, ["studio", "push", str(tasks_file), "--data-dir",
+                                          str(data_dir)], env={"LABEL_STUDIO_URL": None,
+                                                               "LABEL_STUDIO_API_KEY": None,
+                                                               "LABEL_STUDIO_API_KEY_FILE": None})
+        assert "imported: 0" in pushed.output, pushed.output
+        os.kill(proc.pid, signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, rest
+    assert "stopped" in rest
+    port = int(url.rsplit(":", 1)[1])
+    deadline = time.monotonic() + 10
+    while port_in_use("127.0.0.1", port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not port_in_use("127.0.0.1", port)
