@@ -63,6 +63,7 @@ def dataset_card(stats: dict, manifest: dict, num_bytes: Mapping[str, Mapping[st
     stances = "\n".join(f"| `{s.name}` | {s.definition} |" for s in SCHEMA.stances)
     types = "\n".join(f"| `{t.name}` | {t.definition} |" for t in SCHEMA.entity_types)
     source, target = SCHEMA.roles
+    roles = [role.definition.lower().rstrip(".") for role in SCHEMA.roles]
     fractions = ", ".join(f"{k} {v:g}" for k, v in manifest.get("fractions", {}).items())
     return f"""---
 {front}---
@@ -99,8 +100,7 @@ entities = load_dataset("path/to/this/folder", "entities")
 |---|---|
 {types}
 
-A dyad goes from the `{source.name}` ({source.definition.lower().rstrip(".")}) to the `{target.name}`
-({target.definition.lower().rstrip(".")}).
+A dyad goes from the `{source.name}` ({roles[0]}) to the `{target.name}` ({roles[1]}).
 
 ## Splits
 

@@ -82,8 +82,8 @@ def stats_markdown(stats: dict) -> str:
         f"more than once): {_num(a['krippendorff_alpha'])}.",
         "- Gold labels reached by: " + _pairs(stats["resolution"]) + ".",
         "- Sentences without a gold label (not in the dataset): "
-        + (_pairs(stats["excluded"]) or "none") + ".",
-        "- Annotations not used: " + (_pairs(stats["skipped_annotations"]) or "none") + ".",
+        + (_pairs(stats["excluded"]) or "0") + ".",
+        "- Annotations not used: " + (_pairs(stats["skipped_annotations"]) or "0") + ".",
         "- Sources: " + _pairs(stats["sources"]) + ".",
     ]
     if stats["dates"]:

@@ -140,7 +140,7 @@ def markdown_report(report: dict) -> str:
         "# Inter-annotator agreement", "",
         f"Export `{report['export']}`: {report['tasks']} tasks, {report['sentences']} annotated "
         f"sentences, {report['annotations']} usable annotations by annotators "
-        f"{', '.join(map(str, report['annotators'])) or 'none'}; "
+        f"{', '.join(map(str, report['annotators'])) or 'no one'}; "
         f"{report['multiply_annotated']} sentences annotated more than once.", "",
     ]
     if report["skipped"]:

@@ -22,8 +22,10 @@ CUES: dict[str, tuple[str, ...]] = {
     APPEAL: (
         r"call(?:s|ed|ing)? (?:on|upon)", r"call(?:s|ed|ing)? for", r"urg(?:e|es|ed|ing)",
         r"appeal(?:s|ed|ing)? (?:to|for)", r"appeal(?:ed)? (?:directly )?to",
-        r"demand(?:ed|ing)", r"demands? (?:that|the|an?)", r"ask(?:s|ed|ing)? (?:\w+ ){1,4}?to", r"press(?:es|ed|ing)",
-        r"implor(?:e|es|ed|ing)", r"plead(?:s|ed|ing)?", r"request(?:s|ed|ing)? (?:that|(?:\w+ ){1,4}?to)",
+        r"demand(?:ed|ing)", r"demands? (?:that|the|an?)", r"ask(?:s|ed|ing)? (?:\w+ ){1,4}?to",
+        r"press(?:es|ed|ing)",
+        r"implor(?:e|es|ed|ing)", r"plead(?:s|ed|ing)?",
+        r"request(?:s|ed|ing)? (?:that|(?:\w+ ){1,4}?to)",
         r"invit(?:e|es|ed|ing) (?:\w+ ){1,4}?to", r"exhort(?:s|ed|ing)?", r"insist(?:s|ed)? that",
         r"told (?:\w+ ){1,4}?to", r"warn(?:s|ed|ing)? (?:\w+ ){1,4}?(?:to|against)",
         r"must (?:stop|halt|end|cease|withdraw|release|respect|refrain|return|allow)",
@@ -38,7 +40,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"dismiss(?:es|ed|ing)? (?:\S+ ){0,5}?(?:accusations?|claims?|allegations?|charges?|"
         r"reports?|as\b)",
         r"baseless", r"groundless", r"unfounded", r"fabricat(?:ed|ion|ions)", r"false(?:ly)?",
-        r"untrue", r"(?:are|were|is|all|outright|blatant) lies", r"smear", r"slander(?:ous)?", r"nonsense", r"absurd",
+        r"untrue", r"(?:are|were|is|all|outright|blatant) lies", r"smear", r"slander(?:ous)?",
+        r"nonsense", r"absurd",
         r"no evidence", r"nothing to do with", r"no (?:\w+ ){0,2}?(?:involvement|role) in",
         r"(?:there (?:is|was|were|are|has been) no|never (?:took|was|were|had|crossed|fired|"
         r"sent|entered|targeted|attacked))",
@@ -52,7 +55,8 @@ CUES: dict[str, tuple[str, ...]] = {
     ACCUSATION: (
         r"accus(?:e|es|ed|ing|ation|ations)", r"blam(?:e|es|ed|ing)",
         r"alleg(?:e|es|ed|ing|ation|ations|edly)", r"claim(?:s|ed|ing)?",
-        r"condemn(?:s|ed|ing)? (?:\S+ ){0,4}?for", r"responsible for", r"violat(?:e|es|ed|ing|ion|ions)",
+        r"condemn(?:s|ed|ing)? (?:\S+ ){0,4}?for", r"responsible for",
+        r"violat(?:e|es|ed|ing|ion|ions)",
         r"aggression", r"provocat(?:ion|ions|ive)", r"war crimes?", r"genocide",
         r"orchestrat(?:e|es|ed|ing)", r"charg(?:e|es|ed|ing) (?:\S+ ){0,3}?with",
         r"complicit", r"culpab(?:le|ility)", r"behind the (?:attack|strike|blast|bombing|hack)",
@@ -65,7 +69,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"sabotag(?:e|ed|ing)", r"(?:is|are|was|were|of) (?:\w+ ){0,2}?arming",
         r"(?:staging|stage|staged) (?:\w+ ){0,3}?(?:provocation|attack|exercise|rehearsal)",
         r"(?:harassed|rammed|intimidated|tortured|persecuted)",
-        r"intimidation", r"harassment", r"coercion", r"interference", r"espionage", r"spying", r"propaganda campaign", r"disinformation",
+        r"intimidation", r"harassment", r"coercion", r"interference", r"espionage", r"spying",
+        r"propaganda campaign", r"disinformation",
         r"what (?:it|he|she|they) called",
     ),
 }
@@ -76,7 +81,9 @@ HARD_NEGATIVES = (
     r"denial[- ]of[- ]service", r"climate denial", r"insurance claims?",
     r"(?:territorial|maritime|sovereignty|overlapping|competing|rival) claims?",
     r"claim(?:s|ed|ing)? responsibility", r"(?:wave|handful|rise|number) of claims",
-    r"claims? (?:from|related|tied|for)", r"claims? (?:\S+ ){0,3}?(?:as (?:its|their) own|in full)", r"phone calls?", r"(?:energy|oil|gas|power) demand",
+    r"claims? (?:from|related|tied|for)",
+    r"claims? (?:\S+ ){0,3}?(?:as (?:its|their) own|in full)", r"phone calls?",
+    r"(?:energy|oil|gas|power) demand",
     r"demand for (?:oil|gas|energy|power|goods|housing|exports)", r"charged batter(?:y|ies)",
     r"the accused\b(?! \w+ed)", r"calls? for (?:tenders|bids|papers|applications)",
     r"press (?:conference|briefing|release|freedom|office|secretary|officer|agency|"

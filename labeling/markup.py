@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stancekit.files import InputError, read_text, write_text
-from stancekit.labeling.corpus import METADATA, read_corpus
+from stancekit.files import InputError, read_text, write_jsonl, write_text
+from stancekit.labeling.corpus import METADATA, Document, read_corpus
 from stancekit.labeling.results import annotation_result
 from stancekit.labeling.segment import segment_document, sentence_spans
 from stancekit.labeling.tasks import task_data
@@ -49,6 +49,11 @@ class Article:
     def body(self) -> str:
         """The article text that sentence offsets point into."""
         return "\n".join(" ".join(s.text for s in p) for p in self.paragraphs)
+
+    def document(self) -> Document:
+        """The plain article with its header metadata, named after the source file."""
+        meta = {k: v for k, v in self.header.items() if v}
+        return Document(self.path.stem, self.body(), **meta)
 
 
 def parse_line(line: str, path: Path | str, lineno: int) -> MarkedSentence:
@@ -145,13 +150,6 @@ def segmentation_problems(article: Article) -> list[str]:
     return problems
 
 
-def write_article(article: Article, folder: Path) -> Path:
-    """Write the plain article (title line, then body) derived from a source file."""
-    out = folder / f"{article.path.stem}.txt"
-    write_text(out, article.header["title"] + "\n" + article.body() + "\n")
-    return out
-
-
 def _annotation(ann_id: int, task_id: int, user: int, sentence: MarkedSentence,
                 lead_time: float) -> dict:
     return {
@@ -180,9 +178,9 @@ def _annotation(ann_id: int, task_id: int, user: int, sentence: MarkedSentence,
     }
 
 
-def build_export(src_dir: Path, articles_dir: Path, gold_path: Path,
+def build_export(src_dir: Path, articles_path: Path, gold_path: Path,
                  second_pass: Path | None = None) -> dict[str, int]:
-    """Build plain articles and a Label Studio JSON export from the source files."""
+    """Build the plain articles (JSONL) and a Label Studio JSON export from the sources."""
     sources = sorted(src_dir.glob("*.txt"))
     if not sources:
         raise InputError(src_dir, "no source files")
@@ -194,10 +192,12 @@ def build_export(src_dir: Path, articles_dir: Path, gold_path: Path,
             raise InputError(src, "segmentation differs from the source lines:\n" +
                              "\n".join(problems))
         articles[src.stem] = article
-        write_article(article, articles_dir)
+    write_jsonl(articles_path, (
+        {"id": a.path.stem, **{k: v for k, v in a.header.items() if v}, "text": a.body()}
+        for a in articles.values()))
     second = _read_second_pass(second_pass) if second_pass else {}
     tasks, ann_id, used_second = [], 0, 0
-    for doc in read_corpus(articles_dir):
+    for doc in read_corpus(articles_path):
         article = articles[doc.doc_id]
         for record, marked in zip(segment_document(doc), article.sentences, strict=True):
             if record["text"] != marked.text:

@@ -7,12 +7,11 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from stancekit.splits.assign import METHOD, SPLIT_NAMES, document_labels
-from stancekit.splits.leakage import LeakageReport
-
 from stancekit import __version__
 from stancekit.files import InputError, read_json
 from stancekit.schema import SCHEMA
+from stancekit.splits.assign import METHOD, SPLIT_NAMES, document_labels
+from stancekit.splits.leakage import LeakageReport
 
 
 def gold_hash(gold: Iterable[dict]) -> str:

@@ -44,17 +44,17 @@ def test_seed_article_is_bundled_verbatim() -> None:
     body = parse_source(CORPUS / "src" / f"{SEED}.txt").body()
     if seed.exists():
         assert body == seed.read_text(encoding="utf-8")
-    article = (CORPUS / "articles" / f"{SEED}.txt").read_text(encoding="utf-8")
-    assert article.split("\n", 1)[1] == body + "\n"
+    articles = {json.loads(line)["id"]: json.loads(line) for line in
+                (CORPUS / "articles.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert articles[SEED]["text"] == body
 
 
 def test_build_reproduces_committed_files(tmp_path: Path) -> None:
     second = CORPUS / "second_pass.tsv"
-    build_export(CORPUS / "src", tmp_path / "articles", tmp_path / "gold.json",
+    build_export(CORPUS / "src", tmp_path / "articles.jsonl", tmp_path / "gold.json",
                  second if second.exists() else None)
-    assert (tmp_path / "gold.json").read_bytes() == (CORPUS / "gold.json").read_bytes()
-    for article in (tmp_path / "articles").iterdir():
-        assert article.read_bytes() == (CORPUS / "articles" / article.name).read_bytes()
+    for name in ("gold.json", "articles.jsonl"):
+        assert (tmp_path / name).read_bytes() == (CORPUS / name).read_bytes(), name
 
 
 def test_every_span_in_the_export_matches_its_text(export: list[dict]) -> None:

@@ -23,9 +23,12 @@ from stancekit.splits import (
 )
 from stancekit.splits.leakage import shingles
 
-WORDS = ("minister port border council court envoy talks vote army drone report ship gas "
-         "ceasefire sanctions journalist election pipeline convoy summit treaty militia "
-         "embassy grid strike protest tribunal agency cable fishermen").split()
+WORDS = (
+    "minister", "port", "border", "council", "court", "envoy", "talks", "vote", "army",
+    "drone", "report", "ship", "gas", "ceasefire", "sanctions", "journalist", "election",
+    "pipeline", "convoy", "summit", "treaty", "militia", "embassy", "grid", "strike",
+    "protest", "tribunal", "agency", "cable", "fishermen",
+)
 
 
 def make_gold(n_docs: int = 40, seed: int = 0, prefix: str = "doc") -> list[dict]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import typer
+
 from stancekit.cli import (  # noqa: F401  (importing registers the commands)
     adjudicate,
     agreement,
@@ -16,13 +20,14 @@ from stancekit.cli import (  # noqa: F401  (importing registers the commands)
     studio,
     tasks,
 )
-from stancekit.cli._app import app, fail
+from stancekit.cli._app import app
 from stancekit.files import InputError
 
 
 def run() -> None:
-    """Entry point that turns input errors into clear messages."""
+    """Entry point that turns input errors into clear messages and exit status 2."""
     try:
-        app()
+        app(standalone_mode=True)
     except InputError as e:
-        fail(str(e))
+        typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
+        sys.exit(2)

@@ -36,7 +36,7 @@ def adjudicate(
     parsed = read_export(export)
     if lead is not None and lead not in parsed.annotators:
         raise InputError(export, f"--lead {lead} has no usable annotation in this export; "
-                         f"annotators: {', '.join(map(str, parsed.annotators)) or 'none'}")
+                         f"annotators: {', '.join(map(str, parsed.annotators)) or 'no one'}")
     with no_gc():
         result = resolve(parsed, lead=lead, min_agreement=min_agreement)
     tasks = review_tasks(result.queue)

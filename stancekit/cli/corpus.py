@@ -36,7 +36,8 @@ def check(
 @corpus_app.command("build")
 def build(
     src: Annotated[Path, typer.Option(help="Folder of markup source files.")] = BUNDLED / "src",
-    articles: Annotated[Path, typer.Option(help="Where plain articles go.")] = BUNDLED / "articles",
+    articles: Annotated[Path, typer.Option(help="Plain articles (JSONL) to write.")] = (
+        BUNDLED / "articles.jsonl"),
     gold: Annotated[Path, typer.Option(help="Label Studio export to write.")] = (
         BUNDLED / "gold.json"),
     second_pass: Annotated[Path, typer.Option(help="Second, blind annotation pass.")] = (
