@@ -63,7 +63,7 @@ def gold(row: dict) -> list[Dyad]:
 
 
 def evaluate(rows: Sequence[dict]) -> dict:
-    """Exact-span precision/recall/F1 of the heuristic against gold dyads, overall and per stance."""
+    """Exact-span precision/recall/F1 of the heuristic against gold dyads, in all and by stance."""
     counts = {name: [0, 0, 0] for name in SCHEMA.stance_names}
     for row in rows:
         g, p = set(gold(row)), set(predict(row))

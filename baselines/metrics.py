@@ -1,4 +1,4 @@
-"""Classification metrics with a document-level bootstrap, and confusion matrices as tables and PNGs."""
+"""Classification metrics with a document-level bootstrap; confusion matrices as tables, PNGs."""
 
 from __future__ import annotations
 

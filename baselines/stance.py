@@ -30,7 +30,8 @@ def tfidf_logreg(seed: int) -> Pipeline:
     """TF-IDF word n-grams and class-balanced logistic regression."""
     return Pipeline([
         ("tfidf", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1)),
-        ("clf", LogisticRegression(class_weight="balanced", max_iter=2000, random_state=seed)),
+        ("clf", LogisticRegression(class_weight="balanced", solver="saga", max_iter=2000,
+                                   random_state=seed)),
     ])
 
 

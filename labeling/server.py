@@ -113,7 +113,8 @@ class LabelStudioServer:
     """Start Label Studio on 127.0.0.1 with an admin user and API token; stop it on exit.
 
     The token and password are kept in 0600 files in the data dir (``api-token``,
-    ``admin-password``) and reused on the next start; they are never printed.
+    ``admin-password``) and reused on the next start; they are never printed. Label Studio
+    applies them only when it creates the admin, so a data dir keeps its first credentials.
     """
 
     def __init__(

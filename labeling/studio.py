@@ -153,7 +153,10 @@ def sentence_ids(client: LabelStudio, project_id: int, page_size: int = 1000) ->
 
 def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
          batch_size: int = 500, progress: bool | None = None) -> dict[str, int]:
-    """Import the tasks whose sentence is not in the project yet; return the counts."""
+    """Import the tasks whose sentence is not in the project yet; return the counts.
+
+    ``skipped`` counts tasks whose sentence was in the project or earlier in *tasks*.
+    """
     tasks = list(tasks)
     seen = sentence_ids(client, project.id)
     existing = len(seen)
@@ -163,8 +166,9 @@ def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
         if sid not in seen:
             seen.add(sid)
             new.append(task)
+    # disable=None turns the bar off when stderr is not a terminal.
     bar = tqdm(total=len(new), unit="task", desc="push",
-               disable=(not _is_tty()) if progress is None else not progress)
+               disable=None if progress is None else not progress)
     imported = 0
     with bar:
         for i in range(0, len(new), batch_size):
@@ -174,12 +178,8 @@ def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
                                                         return_task_ids=True)
             imported += response.task_count or 0
             bar.update(len(batch))
-    return {"read": len(tasks), "already_in_project": len(tasks) - len(new),
+    return {"read": len(tasks), "skipped": len(tasks) - len(new),
             "imported": imported, "project_tasks": existing + imported}
-
-
-def _is_tty() -> bool:
-    return os.isatty(2)
 
 
 def pull(client: LabelStudio, project: Any, path: Path | str, timeout: float = 600.0,
@@ -204,4 +204,6 @@ def pull(client: LabelStudio, project: Any, path: Path | str, timeout: float = 6
                                                       export_type=EXPORT_FORMAT):
             f.write(chunk)
             size += len(chunk)
+    with _api(f"cannot delete export {export.id} of project {project.id}"):
+        client.projects.exports.delete(project.id, export.id)
     return size

@@ -104,7 +104,7 @@ def test_push_twice_adds_nothing_and_new_sentences_once(studio, project):
     assert first["imported"] == 20
     again = push(studio.client, project, tasks)
     assert again["imported"] == 0
-    assert again["already_in_project"] == 20
+    assert again["skipped"] == 20
     more = push(studio.client, project, tasks + make_tasks(10, first=20) + tasks[:3])
     assert more["imported"] == 10
     assert more["project_tasks"] == 30

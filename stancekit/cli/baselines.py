@@ -1,3 +1,96 @@
-"""The `stancekit baselines` command."""
+"""The `stancekit baselines` commands: train, evaluate and predict with the baseline models."""
 
-from stancekit.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stancekit.cli._app import app, fail
+
+baselines_app = typer.Typer(help="Stance, entity and dyad baselines: train, evaluate, predict.",
+                            no_args_is_help=True)
+app.add_typer(baselines_app, name="baselines")
+
+
+@baselines_app.command("train")
+def train_cmd(
+    dataset_dir: Annotated[Path, typer.Argument(help="Dataset folder from `stancekit build`.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for models and results.")],
+    seed: Annotated[int, typer.Option(help="Seed of folds, models and the bootstrap.")] = 13,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds on train.")] = 5,
+    quick: Annotated[bool, typer.Option(help="One or two grid points per model.")] = False,
+) -> None:
+    """Select hyperparameters on train by grouped CV, fit, save with skops, evaluate once."""
+    from stancekit.baselines.train import train
+
+    started = time.perf_counter()
+    results = train(dataset_dir, output, seed=seed, folds=folds, tiny=quick)
+    best = results["stance"]["best_model"]
+    for name, model in results["stance"]["models"].items():
+        scores = ", ".join(f"{split} macro-F1 {s['macro_f1']:.3f}"
+                           for split, s in model["scores"].items())
+        mark = " (best)" if name == best else ""
+        typer.echo(f"{name}{mark}: CV macro-F1 {model['cv_macro_f1'] or 0:.3f}"
+                   + (f", {scores}" if scores else ""))
+    typer.echo(f"wrote {output}/results.json, results.md and models/ "
+               f"in {time.perf_counter() - started:.1f} s")
+
+
+@baselines_app.command("evaluate")
+def evaluate_cmd(
+    models_dir: Annotated[Path, typer.Argument(help="Folder written by `baselines train`.")],
+    dataset_dir: Annotated[Path, typer.Argument(help="Dataset folder to evaluate on.")],
+    split: Annotated[str, typer.Option(help="Split to evaluate.")] = "test",
+) -> None:
+    """Print metrics JSON of the saved models on a split of any dataset folder."""
+    from stancekit.baselines.evaluate import evaluate_saved
+
+    typer.echo(json.dumps(evaluate_saved(models_dir, dataset_dir, split), indent=2))
+
+
+@baselines_app.command("predict")
+def predict_cmd(
+    models_dir: Annotated[Path, typer.Argument(help="Folder written by `baselines train`.")],
+    input: Annotated[Path, typer.Argument(
+        help="Sentences (JSONL with id or sentence_id, and text) or tasks (JSON or JSONL).")],
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="JSONL of id, stance and per-label scores.")] = None,
+    to_studio: Annotated[bool, typer.Option(
+        "--to-studio", help="Push the predictions to Label Studio as pre-annotations and "
+        "order unlabeled tasks by uncertainty ($LABEL_STUDIO_URL, $LABEL_STUDIO_API_KEY).")]
+    = False,
+    project: Annotated[str, typer.Option(help="Label Studio project title.")] = "stancekit",
+) -> None:
+    """Predict stances with the best model; write JSONL and/or push to Label Studio."""
+    from stancekit.baselines.predict import (
+        best_model,
+        model_version,
+        predict,
+        push_predictions,
+        read_inputs,
+    )
+    from stancekit.files import write_jsonl
+
+    if output is None and not to_studio:
+        fail("nothing to do: give -o OUT.jsonl and/or --to-studio")
+    records = read_inputs(input)
+    name, model, results = best_model(models_dir)
+    predictions = predict(model, records)
+    if output is not None:
+        write_jsonl(output, predictions)
+        typer.echo(f"wrote {len(predictions)} predictions of {name} to {output}")
+    if to_studio:
+        from stancekit.labeling.studio import StudioError, connect, get_project
+
+        version = model_version(name, results)
+        try:
+            client = connect()
+            counts = push_predictions(client, get_project(client, project), predictions,
+                                      version)
+        except StudioError as e:
+            fail(str(e))
+        typer.echo(f"{version}: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))

@@ -23,10 +23,10 @@ ProjectOpt = Annotated[str, typer.Option("--project", help="Project title.")]
 DataDirOpt = Annotated[Path, typer.Option(
     "--data-dir", help="Data dir of a server started by `studio up` (URL and token files).")]
 UrlOpt = Annotated[str | None, typer.Option(
-    "--url", help="Label Studio URL [default: $LABEL_STUDIO_URL, or the server in --data-dir].")]
+    "--url", help="Label Studio URL; else $LABEL_STUDIO_URL, else the server in --data-dir.")]
 KeyFileOpt = Annotated[Path | None, typer.Option(
-    "--api-key-file", help="File holding the API key [default: $LABEL_STUDIO_API_KEY, "
-    "$LABEL_STUDIO_API_KEY_FILE, or the token of --data-dir].")]
+    "--api-key-file", help="File holding the API key; else $LABEL_STUDIO_API_KEY, "
+    "$LABEL_STUDIO_API_KEY_FILE, or the token in --data-dir.")]
 
 
 def _client(url: str | None, api_key_file: Path | None, data_dir: Path):
@@ -62,7 +62,7 @@ def config() -> None:
 def up(
     data_dir: Annotated[Path, typer.Option(help="Where the server keeps its SQLite database, "
                                            "password and token.")] = DEFAULT_DATA_DIR,
-    port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1 [default: a free one].")]
+    port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1; a free one if not given.")]
     = None,
     project: ProjectOpt = DEFAULT_PROJECT,
     tasks: Annotated[Path | None, typer.Option(help="Tasks (JSON or JSONL) to import.")] = None,

@@ -1,0 +1,278 @@
+"""Baselines: training, determinism, evaluation, prediction input errors, skops, Label Studio."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+import skops.io as sio
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+from typer.testing import CliRunner
+
+from stancekit.baselines import dyads, entities
+from stancekit.baselines.data import load_folder
+from stancekit.baselines.evaluate import evaluate_saved, model_path
+from stancekit.baselines.persist import load_model
+from stancekit.baselines.predict import margin, read_inputs
+from stancekit.baselines.train import train
+from stancekit.cli import app
+from stancekit.dataset import build_dataset, write_dataset
+from stancekit.files import InputError, write_json, write_jsonl
+from stancekit.schema import SCHEMA
+
+NONE, ACCUSATION, DENIAL, APPEAL = SCHEMA.stance_names
+PERSON, ORG, GPE, NORP = SCHEMA.entity_names
+SOURCE, TARGET = (role.name for role in SCHEMA.roles)
+PEOPLE = ["Maria Lopez", "John Smith", "Ana Petrova", "Li Wei", "Omar Haddad", "Eva Novak"]
+COUNTRIES = ["Russia", "Ukraine", "Georgia", "Armenia", "Serbia", "Kosovo", "Chad", "Mali"]
+TEMPLATES = {
+    ACCUSATION: ["{p} accused {c} of shelling the border town.",
+                 "{p} blamed {c} for the cyberattack on the ministry."],
+    DENIAL: ["{p} denied that {c} had crossed the line.",
+             "{p} rejected claims that {c} fired the missiles."],
+    APPEAL: ["{p} urged {c} to release the detained sailors.",
+             "{p} called on {c} to halt the offensive."],
+    NONE: ["The talks in {c} resumed on Monday, {p} said.",
+           "Heavy rain fell across {c} as {p} travelled home."],
+}
+
+
+def _entity(text: str, name: str, label: str) -> dict:
+    start = text.index(name)
+    return {"start": start, "end": start + len(name), "text": name, "label": label}
+
+
+def make_gold(n_docs: int = 12, per_doc: int = 8, seed: int = 0) -> list[dict]:
+    """Gold records of a small synthetic corpus: templated sentences with entities and dyads."""
+    rng = random.Random(seed)
+    gold = []
+    for d in range(n_docs):
+        doc_id = f"doc{d:02d}"
+        for i in range(per_doc):
+            stance = SCHEMA.stance_names[(d + i) % 4]
+            p, c = rng.choice(PEOPLE), rng.choice(COUNTRIES)
+            text = rng.choice(TEMPLATES[stance]).format(p=p, c=c)
+            ents = sorted([_entity(text, p, PERSON), _entity(text, c, GPE)],
+                          key=lambda e: e["start"])
+            source, target = _entity(text, p, PERSON), _entity(text, c, GPE)
+            gold.append({
+                "sentence_id": f"{doc_id}-{i}", "doc_id": doc_id, "index": i, "start": 0,
+                "end": len(text), "text": text, "context": text, "stance": stance,
+                "entities": ents,
+                "dyads": [] if stance == NONE else [{SOURCE: source, TARGET: target}],
+                "n_annotations": 1, "agreement": 1.0, "title": f"Title {d}",
+            })
+    return gold
+
+
+def make_dataset(path: Path, seed: int = 0) -> Path:
+    """A dataset folder written by the dataset package's own build and write functions."""
+    gold = make_gold(seed=seed)
+    docs = sorted({r["doc_id"] for r in gold})
+    assignment = {doc: "test" if i % 4 == 3 else "train" for i, doc in enumerate(docs)}
+    write_dataset(build_dataset(gold, assignment), path,
+                  {"README.md": "# test dataset\n", "splits.json": json.dumps({"seed": 0})})
+    return path
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory) -> Path:
+    return make_dataset(tmp_path_factory.mktemp("data") / "ds")
+
+
+@pytest.fixture(scope="module")
+def trained(dataset, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("baselines") / "run1"
+    train(dataset, out, folds=3, tiny=True, resamples=200)
+    return out
+
+
+def test_load_folder_reads_names_and_hashes(dataset):
+    data = load_folder(dataset)
+    assert set(data.configs["stance"]) == {"train", "test"}
+    row = data.split("stance", "train")[0]
+    assert row["stance"] in SCHEMA.stance_names
+    assert all(e["label"] in SCHEMA.entity_names for e in row["entities"])
+    assert set(data.split("entities", "test")[0]["ner_tags"]) <= set(SCHEMA.bio_tags)
+    assert len(data.sha256) == 64 and data.manifest_sha256
+    with pytest.raises(InputError, match="validation"):
+        data.split("stance", "validation")
+
+
+def test_training_writes_models_results_and_figures(trained):
+    results = json.loads((trained / "results.json").read_text())
+    models = results["stance"]["models"]
+    assert list(models) == ["majority", "tfidf_logreg", "tfidf_svm", "complement_nb"]
+    assert results["stance"]["best_model"] in models
+    for name, model in models.items():
+        assert model_path(trained, name).is_file()
+        assert (trained / "figures" / f"confusion_{name}_test.png").is_file()
+        test = model["scores"]["test"]
+        assert set(test["per_label"]) == set(SCHEMA.stance_names)
+        assert 0 <= test["macro_f1_ci95"][0] <= test["macro_f1_ci95"][1] <= 1
+        assert len(model["cv_folds"]) == 3
+    assert models["tfidf_logreg"]["scores"]["test"]["macro_f1"] > 0.9
+    assert models["majority"]["scores"]["test"]["macro_f1"] < 0.5
+    assert results["entities"]["scores"]["test"]["micro"]["f1"] > 0.9
+    assert results["dyads"]["scores"]["test"]["micro"]["f1"] == 1.0
+    assert results["bootstrap"]["unit"] == "document"
+    assert results["dataset"]["split_manifest_sha256"]
+    assert {"scikit-learn", "datasets", "numpy", "stancekit"} <= set(results["packages"])
+    md = (trained / "results.md").read_text()
+    assert "| gold \\ predicted |" in md and "tfidf_svm" in md
+
+
+def test_same_data_and_seed_give_the_same_results_bytes(dataset, trained, tmp_path):
+    train(dataset, tmp_path / "run2", folds=3, tiny=True, resamples=200)
+    for name in ("results.json", "results.md"):
+        assert (tmp_path / "run2" / name).read_bytes() == (trained / name).read_bytes()
+
+
+def test_evaluate_cli_prints_metrics_json(dataset, trained):
+    result = CliRunner().invoke(app, ["baselines", "evaluate", str(trained), str(dataset)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    saved = json.loads((trained / "results.json").read_text())
+    assert out["dataset_sha256"] == out["trained_on_sha256"] == saved["dataset"]["sha256"]
+    for name, metrics in out["stance"]["models"].items():
+        assert metrics["macro_f1"] == saved["stance"]["models"][name]["scores"]["test"]["macro_f1"]
+    assert out["entities"] == saved["entities"]["scores"]["test"]
+    train_split = evaluate_saved(trained, dataset, "train")
+    assert train_split["split"] == "train"
+
+
+def test_predict_cli_writes_ids_stances_and_scores(trained, tmp_path):
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(inp, [{"id": "a", "text": "Ana Petrova urged Mali to release the sailors."},
+                      {"sentence_id": "b", "text": "Rain fell across Chad, Li Wei said."}])
+    result = CliRunner().invoke(app, ["baselines", "predict", str(trained), str(inp),
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    for r in rows:
+        assert list(r["scores"]) == SCHEMA.stance_names
+        assert abs(sum(r["scores"].values()) - 1) < 1e-4
+        assert r["stance"] == max(r["scores"], key=r["scores"].get)
+    assert rows[0]["stance"] == APPEAL
+
+
+@pytest.mark.parametrize(("lines", "where", "field"), [
+    (['{"id": "a", "text": "ok"}', '{"text": "no id"}'], "line 2", "id"),
+    (['{"id": "a"}'], "line 1", "text"),
+    (['{"id": "a", "text": "  "}'], "line 1", "text"),
+    (['{"id": "a", "text": "x"}', '{"id": "a", "text": "y"}'], "line 2", "id"),
+    (['{"id": "a", "text": "x"}', "[1, 2]"], "line 2", None),
+    (['{"id": "a", "text": "x"}', "{broken"], "line 2", None),
+])
+def test_predict_input_errors_name_line_and_field_and_write_nothing(trained, tmp_path, lines,
+                                                                     where, field):
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as e:
+        read_inputs(inp)
+    assert e.value.record == where and e.value.field == field
+    result = CliRunner().invoke(app, ["baselines", "predict", str(trained), str(inp),
+                                      "-o", str(out)])
+    assert result.exit_code != 0 and not out.exists()
+
+
+def test_read_inputs_accepts_tasks_json(tmp_path):
+    path = tmp_path / "tasks.json"
+    write_json(path, [{"data": {"sentence_id": "s1", "text": "A."}},
+                      {"data": {"sentence_id": "s2", "text": "B."}}])
+    assert read_inputs(path) == [{"id": "s1", "text": "A."}, {"id": "s2", "text": "B."}]
+
+
+def _shout(x):
+    return x
+
+
+def test_skops_load_refuses_untrusted_types(trained, tmp_path):
+    assert isinstance(load_model(model_path(trained, "tfidf_svm")), Pipeline)
+    bad = tmp_path / "bad.skops"
+    sio.dump(Pipeline([("f", FunctionTransformer(_shout))]), bad)
+    with pytest.raises(InputError, match="untrusted"):
+        load_model(bad)
+    (tmp_path / "junk.skops").write_bytes(b"not a zip")
+    with pytest.raises(InputError, match="not a skops"):
+        load_model(tmp_path / "junk.skops")
+
+
+def test_bio_repair_and_span_scores():
+    assert entities.repair(["I-PERSON", "I-PERSON", "O", "B-GPE", "I-ORG"]) == [
+        "B-PERSON", "I-PERSON", "O", "B-GPE", "B-ORG"]
+    row = {"token_starts": [0, 5, 10], "token_ends": [4, 9, 14]}
+    assert entities.spans(row, ["B-PERSON", "I-PERSON", "B-GPE"]) == [
+        (0, 9, PERSON), (10, 14, GPE)]
+    scores = entities.span_scores([{(0, 9, PERSON), (10, 14, GPE)}], [{(0, 9, PERSON)}])
+    assert scores["micro"]["precision"] == 1.0 and scores["micro"]["recall"] == 0.5
+    assert scores["per_type"][GPE]["recall"] == 0.0
+
+
+def test_dyad_heuristic_picks_person_source_and_following_target():
+    text = "In Geneva, Maria Lopez accused Serbia of shelling Kosovo."
+    row = {"text": text, "stance": ACCUSATION,
+           "entities": [_entity(text, n, t) for n, t in
+                        (("Geneva", GPE), ("Maria Lopez", PERSON), ("Serbia", GPE),
+                         ("Kosovo", GPE))],
+           "dyads": []}
+    (source, target), = dyads.predict(row)
+    assert text[slice(*source)] == "Maria Lopez" and text[slice(*target)] == "Serbia"
+    assert dyads.predict({**row, "stance": NONE}) == []
+
+
+def test_margin():
+    assert margin({"scores": {"a": 0.5, "b": 0.3, "c": 0.2}}) == 0.2
+
+
+@pytest.mark.studio
+def test_predict_to_studio_adds_predictions_and_serves_least_margin_first(
+        studio, trained, tmp_path, monkeypatch):
+    import httpx
+
+    from stancekit.baselines.predict import UNCERTAINTY_SAMPLING
+    from stancekit.labeling.studio import ensure_project, push
+    from stancekit.labeling.tasks import task_data
+
+    project = ensure_project(studio.client, "baselines predictions")
+    sentences = make_gold(n_docs=2, per_doc=6, seed=7)
+    push(studio.client, project, [{"data": task_data(s)} for s in sentences])
+    path = tmp_path / "sentences.jsonl"
+    write_jsonl(path, [{"sentence_id": s["sentence_id"], "text": s["text"]} for s in sentences]
+                + [{"sentence_id": "not-in-project", "text": "Chad urged Mali to talk."}])
+    monkeypatch.setenv("LABEL_STUDIO_URL", studio.url)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", studio.api_key)
+    args = ["baselines", "predict", str(trained), str(path), "--to-studio", "--project",
+            project.title, "-o", str(tmp_path / "out.jsonl")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "imported: 12" in result.output and "unmatched: 1" in result.output
+    assert studio.api_key not in result.output
+
+    predicted = {r["id"]: r for r in map(json.loads, (tmp_path / "out.jsonl").open())}
+    version = json.loads((trained / "results.json").read_text())["dataset"]["sha256"][:12]
+    tasks = {t.id: t.data["sentence_id"] for t in studio.client.tasks.list(project=project.id)}
+    preds = studio.client.predictions.list(project=project.id)
+    assert len(preds) == 12 and all(version in p.model_version for p in preds)
+    for p in preds:
+        expected = predicted[tasks[p.task]]
+        assert p.result[0]["value"]["choices"] == [expected["stance"]]
+        assert p.score == pytest.approx(margin(expected), abs=1e-6)
+    settings = studio.client.projects.get(project.id)
+    assert settings.sampling == UNCERTAINTY_SAMPLING
+    assert settings.model_version == preds[0].model_version
+
+    by_margin = sorted(preds, key=lambda p: (p.score, p.task))
+    headers = {"Authorization": f"Token {studio.api_key}"}
+    nxt = httpx.get(f"{studio.url}/api/projects/{project.id}/next", headers=headers, timeout=60)
+    assert nxt.status_code == 200, nxt.text
+    assert nxt.json()["id"] in {p.task for p in by_margin if p.score == by_margin[0].score}
+
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "imported: 0" in again.output and "already_predicted: 12" in again.output
+    assert len(studio.client.predictions.list(project=project.id)) == 12
