@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import unquote, urlsplit
 
 TOKEN_FILE = "api-token"
 PASSWORD_FILE = "admin-password"
@@ -24,6 +25,8 @@ DATABASE_FILE = "label_studio.sqlite3"
 DEFAULT_USERNAME = "admin@stancekit.local"
 # Plain names Label Studio also reads; they would override the LABEL_STUDIO_ forms we set.
 _PLAIN_ENV = ("USERNAME", "PASSWORD", "HOST", "PORT", "USER_TOKEN", "BASE_DATA_DIR")
+DATABASE_SCHEMES = ("postgresql", "postgres")
+DEFAULT_DATABASE_PORT = 5432
 
 
 class ServerError(RuntimeError):
@@ -67,6 +70,35 @@ def write_secret(path: Path, value: str) -> None:
     os.chmod(path, 0o600)
 
 
+def database_env(url: str) -> dict[str, str]:
+    """Label Studio's PostgreSQL settings for ``postgresql://user:password@host:port/name``.
+
+    Errors never quote the URL, so the password stays out of messages.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in DATABASE_SCHEMES:
+        raise ValueError("the database URL must start with postgresql://")
+    try:
+        port = parts.port or DEFAULT_DATABASE_PORT
+    except ValueError:
+        raise ValueError("the database URL has a port that is not a number") from None
+    name = unquote(parts.path.lstrip("/"))
+    if not (parts.username and parts.hostname and name) or "/" in name:
+        raise ValueError("the database URL must look like "
+                         "postgresql://user:password@host:port/name")
+    if parts.query or parts.fragment:
+        raise ValueError("the database URL takes no ?options; set libpq variables "
+                         "such as PGSSLMODE in the environment instead")
+    return {
+        "DJANGO_DB": "default",
+        "POSTGRE_HOST": parts.hostname,
+        "POSTGRE_PORT": str(port),
+        "POSTGRE_USER": unquote(parts.username),
+        "POSTGRE_PASSWORD": unquote(parts.password or ""),
+        "POSTGRE_NAME": name,
+    }
+
+
 def migrate(data_dir: Path | str, extra_env: dict[str, str] | None = None,
             timeout: float = 300.0) -> Path:
     """Create a data dir with a migrated database and no users, to copy as a template."""
@@ -80,7 +112,7 @@ def migrate(data_dir: Path | str, extra_env: dict[str, str] | None = None,
                               stderr=subprocess.STDOUT, timeout=timeout, check=False)
     if proc.returncode != 0:
         raise ServerError(f"label-studio migrations failed (exit {proc.returncode}):\n"
-                          + _tail(log))
+                          + _tail(log, hide=_env_secrets(env)))
     return data_dir
 
 
@@ -95,6 +127,11 @@ def _base_env(data_dir: Path, extra_env: dict[str, str] | None) -> dict[str, str
     )
     env.update(extra_env or {})
     return env
+
+
+def _env_secrets(env: dict[str, str]) -> tuple[str, ...]:
+    """The database passwords in a server environment, to mask in logs."""
+    return tuple(v for k, v in env.items() if k.endswith("_PASSWORD") and v)
 
 
 def _tail(path: Path, lines: int = 30, hide: tuple[str, ...] = (), offset: int = 0) -> str:
@@ -165,6 +202,24 @@ class LabelStudioServer:
     def url_file(self) -> Path:
         """The file holding the URL while the server runs, for clients on the same machine."""
         return self.data_dir / URL_FILE
+
+    @property
+    def database(self) -> str:
+        """Where the server keeps its data, as Label Studio will read it; never a password."""
+        env = _base_env(self.data_dir, self.extra_env)
+
+        def setting(name: str, default: str) -> str:
+            return env.get(f"LABEL_STUDIO_{name}", env.get(name, default))
+
+        kind = setting("DJANGO_DB", "sqlite")
+        if kind == "sqlite":
+            return str(Path(setting("DATABASE_NAME", str(self.data_dir / DATABASE_FILE))))
+        if kind not in ("default", "postgresql"):
+            return kind
+        return (f"postgresql://{setting('POSTGRE_USER', 'postgres')}"
+                f"@{setting('POSTGRE_HOST', 'localhost')}:"
+                f"{setting('POSTGRE_PORT', str(DEFAULT_DATABASE_PORT))}"
+                f"/{setting('POSTGRE_NAME', 'postgres')}")
 
     @property
     def running(self) -> bool:
@@ -241,8 +296,9 @@ class LabelStudioServer:
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines this run wrote to the server log, with the secrets masked."""
-        return _tail(self.log_file, lines, hide=(self._token or "", self._password or ""),
-                     offset=self._log_offset)
+        hide = (self._token or "", self._password or "",
+                *_env_secrets(_base_env(self.data_dir, self.extra_env)))
+        return _tail(self.log_file, lines, hide=hide, offset=self._log_offset)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stop the server's process group: SIGTERM, then SIGKILL after *timeout* seconds."""

@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from stancekit import __version__
 from stancekit.files import read_json, write_json
 
 
 def fingerprint(inputs: Iterable[Path], params: dict[str, Any]) -> str:
     """A sha256 over the bytes of the input files (folders recursively) and the options."""
-    h = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode())
+    h = hashlib.sha256(json.dumps([__version__, params], sort_keys=True, default=str).encode())
     for path in inputs:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:

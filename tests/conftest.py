@@ -1,16 +1,27 @@
-"""Shared fixtures: a real Label Studio server started from a once-migrated data dir."""
+"""Shared fixtures: a real Label Studio server from a once-migrated data dir, PostgreSQL."""
 
 from __future__ import annotations
 
+import os
+import pwd
+import secrets
 import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
-from stancekit.labeling.server import LabelStudioServer, ServerError, executable, migrate
+from stancekit.labeling.server import (
+    LabelStudioServer,
+    ServerError,
+    executable,
+    free_port,
+    migrate,
+)
 
 ANNOTATORS = ("annotator1@stancekit.test", "annotator2@stancekit.test")
 
@@ -64,3 +75,84 @@ def studio(studio_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         yield Studio(server, client, ids)
     finally:
         server.stop()
+
+
+def require_system(what: str, reason: str) -> NoReturn:
+    """Skip a test whose system dependency is missing; fail it instead when ``CI`` is set."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI is set, so the {what} tests must run "
+                    "(bash scripts/system-deps.sh installs it)")
+    pytest.skip(reason)
+
+
+@dataclass
+class Postgres:
+    """A running throwaway PostgreSQL server with one empty database."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    name: str
+
+    @property
+    def url(self) -> str:
+        """The database URL, password included (keep it out of output)."""
+        return f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/{self.name}"
+
+
+def postgres_bin() -> Path | None:
+    """The bin dir of the newest installed PostgreSQL server, or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
+                   else 0)
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL cluster on 127.0.0.1 in a temporary dir, removed afterwards.
+
+    As root the server runs as the ``postgres`` system user, which PostgreSQL requires.
+    """
+    bin_dir = postgres_bin()
+    if bin_dir is None or not (bin_dir / "pg_ctl").exists():
+        require_system("PostgreSQL", "PostgreSQL (initdb, pg_ctl) is not installed")
+    as_user: list[str] = []
+    owner = None
+    if os.geteuid() == 0:
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            require_system("PostgreSQL", "running as root needs a 'postgres' system user")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    # Not under pytest's tmp dir: that is private to root, and the server may not be.
+    root = Path(tempfile.mkdtemp(prefix="stancekit-pg-"))
+    db = Postgres("127.0.0.1", free_port(), "stancekit", secrets.token_hex(16), "stancekit_test")
+    password_file = root / "password"
+    password_file.write_text(db.password + "\n", encoding="utf-8")
+    if owner:
+        for path in (root, password_file):
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+
+    def run(*cmd: str | Path) -> None:
+        proc = subprocess.run([*as_user, *map(str, cmd)], capture_output=True, text=True,
+                              env=dict(os.environ, PGPASSWORD=db.password), check=False,
+                              timeout=120)
+        if proc.returncode:
+            pytest.fail(f"{Path(cmd[0]).name} failed:\n{proc.stdout}{proc.stderr}")
+
+    data = root / "data"
+    run(bin_dir / "initdb", "-D", data, "-U", db.user, "--pwfile", password_file,
+        "--auth", "scram-sha-256", "--no-locale", "--encoding", "UTF8", "--no-sync")
+    run(bin_dir / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "-t", "60", "-o",
+        f"-h {db.host} -p {db.port} -k {root} -c fsync=off", "start")
+    try:
+        run(bin_dir / "createdb", "-h", db.host, "-p", str(db.port), "-U", db.user, db.name)
+        yield db
+    finally:
+        run(bin_dir / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,3 +1,81 @@
-"""The `stancekit demo` command."""
+"""The `stancekit demo` command: the whole pipeline on the bundled corpus."""
 
-from stancekit.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stancekit.cli._app import BUNDLED, REPO, app
+
+
+@app.command("demo")
+def demo(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for every output.")] = (
+        Path("out")),
+    corpus: Annotated[Path, typer.Option(help="Articles to segment (folder, .jsonl or .csv).")] = (
+        BUNDLED / "articles.jsonl"),
+    export: Annotated[Path, typer.Option(
+        help="Label Studio export with the annotators' work.")] = BUNDLED / "gold.json",
+    manifest: Annotated[Path, typer.Option(
+        help="Frozen split manifest; new documents are added, old ones never move.")] = (
+        REPO / "splits" / "bundled.json"),
+    lead: Annotated[int, typer.Option(help="Annotator id whose label breaks ties.")] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the baselines.")] = 13,
+    quick: Annotated[bool, typer.Option(help="Small hyperparameter grids for the baselines.")] = (
+        False),
+    force: Annotated[bool, typer.Option(help="Rerun stages whose inputs have not changed.")] = (
+        False),
+) -> None:
+    """Run segment → tasks → agreement → adjudicate → split → build → baselines."""
+    from stancekit import schema
+    from stancekit.cli.adjudicate import adjudicate
+    from stancekit.cli.agreement import agreement
+    from stancekit.cli.baselines import train_cmd
+    from stancekit.cli.build import build
+    from stancekit.cli.segment import segment
+    from stancekit.cli.split import split
+    from stancekit.cli.tasks import tasks
+    from stancekit.files import read_text, write_text
+    from stancekit.labeling.config import label_config
+    from stancekit.labeling.guidelines import GUIDELINES
+    from stancekit.stages import Stages
+
+    out = output
+    stages = Stages(out, force=force)
+    sentences, task_file = out / "sentences.jsonl", out / "tasks.json"
+    gold, queue, splits = out / "gold.jsonl", out / "queue.json", out / "splits.json"
+    dataset, baselines = out / "dataset", out / "baselines"
+    datasheet = out / "DATASHEET.md"
+
+    def step(name: str, inputs: list[Path], outputs: list[Path], params: dict, fn) -> None:
+        typer.secho(f"\n== {name}", bold=True)
+        if not stages.run(name, inputs, outputs, params, fn):
+            typer.echo("up to date (inputs and options unchanged)")
+
+    def copy_manifest() -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(manifest, splits)
+
+    def build_dataset() -> None:
+        write_text(datasheet, read_text(REPO / "DATASHEET.md"))
+        build(export, splits=splits, output=dataset, lead=lead, datasheet=datasheet)
+
+    step("segment", [corpus], [sentences], {}, lambda: segment(corpus, output=sentences))
+    step("tasks", [sentences], [task_file], {}, lambda: tasks(sentences, output=task_file))
+    step("config", [Path(schema.__file__), GUIDELINES], [out / "label_config.xml"], {},
+         lambda: write_text(out / "label_config.xml", label_config()))
+    step("agreement", [export], [out / "agreement.md"], {},
+         lambda: agreement(export, output=out / "agreement.json", markdown=out / "agreement.md",
+                           plot=out / "agreement.png"))
+    step("adjudicate", [export], [gold, queue], {"lead": lead},
+         lambda: adjudicate(export, output=gold, queue=queue, lead=lead))
+    step("split", [export, manifest], [splits], {"lead": lead}, lambda: (
+        copy_manifest(), split(export, output=splits, lead=lead)))
+    step("build", [export, splits], [dataset], {"lead": lead}, build_dataset)
+    step("baselines", [dataset], [baselines / "results.md"], {"seed": seed, "quick": quick},
+         lambda: train_cmd(dataset, output=baselines, seed=seed, quick=quick))
+    typer.secho("\n== results", bold=True)
+    typer.echo(read_text(baselines / "results.md"))

@@ -60,22 +60,32 @@ def config() -> None:
 
 @studio_app.command("up")
 def up(
-    data_dir: Annotated[Path, typer.Option(help="Where the server keeps its SQLite database, "
-                                           "password and token.")] = DEFAULT_DATA_DIR,
+    data_dir: Annotated[Path, typer.Option(help="Where the server keeps its SQLite database "
+                                           "(unless --database), password and token.")]
+    = DEFAULT_DATA_DIR,
     port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1; a free one if not given.")]
     = None,
     project: ProjectOpt = DEFAULT_PROJECT,
     tasks: Annotated[Path | None, typer.Option(help="Tasks (JSON or JSONL) to import.")] = None,
     username: Annotated[str, typer.Option(help="Admin user's email.")] = "admin@stancekit.local",
+    database: Annotated[str | None, typer.Option(
+        help="PostgreSQL database, postgresql://user:password@host:port/name, instead of "
+        "SQLite; or set DJANGO_DB=default and POSTGRE_HOST/PORT/USER/PASSWORD/NAME.",
+        show_default=False)] = None,
 ) -> None:
     """Start a local Label Studio with the stancekit project and wait; Ctrl-C stops it."""
-    from stancekit.labeling.server import LabelStudioServer, ServerError
+    from stancekit.labeling.server import LabelStudioServer, ServerError, database_env
     from stancekit.labeling.studio import StudioError, connect, ensure_project, push, read_tasks
 
     task_list = read_tasks(tasks) if tasks else None
-    server = LabelStudioServer(data_dir, port=port, username=username)
+    try:
+        extra_env = database_env(database) if database else None
+    except ValueError as e:
+        fail(f"--database: {e}")
+    server = LabelStudioServer(data_dir, port=port, username=username, extra_env=extra_env)
     signal.signal(signal.SIGTERM, _interrupt)
     typer.echo(f"starting Label Studio in {server.data_dir} (the first start takes a while)")
+    typer.echo(f"database:     {server.database}")
     try:
         with server:
             client = connect(server.url, server.token)
