@@ -31,6 +31,8 @@ class Document:
 def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]:
     """Yield the documents of a corpus folder, JSONL or CSV file, in a stable order."""
     path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file or folder")
     if path.is_dir():
         files = sorted(path.glob("*.txt"))
         if not files:

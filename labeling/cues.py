@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from stancekit.labeling.prefilter import Alternation
 from stancekit.schema import SCHEMA
 
 NONE, ACCUSATION, DENIAL, APPEAL = SCHEMA.stance_names
@@ -111,9 +112,8 @@ class CueTagger:
     """Stance pre-labels from cue lexicons, negation and hard negatives."""
 
     def __init__(self) -> None:
-        groups = "|".join(f"(?P<{stance}>{'|'.join(cues)})" for stance, cues in CUES.items())
-        negatives = "|".join(HARD_NEGATIVES)
-        self.pattern = re.compile(rf"\b(?:(?P<hard>{negatives})|{groups})\b")
+        self.alternation = Alternation({"hard": HARD_NEGATIVES, **CUES}, head=r"\b", tail=r"\b")
+        self.pattern = self.alternation.pattern
 
     def cues(self, text: str) -> list[Cue]:
         """The stance cues of *text*, hard negatives left out, negated ones flagged."""
@@ -121,7 +121,7 @@ class CueTagger:
         lower = text.lower()
         if len(lower) != len(text):
             lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-        for m in self.pattern.finditer(lower):
+        for m in self.alternation.finditer(lower):
             stance = m.lastgroup
             if stance == "hard":
                 continue

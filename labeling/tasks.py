@@ -108,14 +108,25 @@ def read_sentences(path: Path | str) -> Iterator[dict]:
         yield record
 
 
+def encode_tasks(records: list[dict], predictions: bool = True) -> list[str]:
+    """The import tasks of whole documents' sentence records as JSON strings (for workers)."""
+    return [json.dumps(task, ensure_ascii=False) for task in build_tasks(records, None,
+                                                                        predictions)]
+
+
 def write_tasks(path: Path | str, tasks: Iterable[dict]) -> int:
     """Write tasks as a Label Studio JSON import file (one task a line), atomically."""
+    return write_task_lines(path, (json.dumps(task, ensure_ascii=False) for task in tasks))
+
+
+def write_task_lines(path: Path | str, lines: Iterable[str]) -> int:
+    """Write tasks already encoded as JSON strings as a Label Studio import file."""
     n = 0
     with atomic_open(path) as f:
         f.write("[")
-        for task in tasks:
+        for line in lines:
             f.write(",\n" if n else "\n")
-            f.write(json.dumps(task, ensure_ascii=False))
+            f.write(line)
             n += 1
         f.write("\n]\n" if n else "]\n")
     return n

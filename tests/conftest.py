@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import pwd
 import secrets
@@ -146,13 +147,25 @@ def postgres() -> Iterator[Postgres]:
             pytest.fail(f"{Path(cmd[0]).name} failed:\n{proc.stdout}{proc.stderr}")
 
     data = root / "data"
-    run(bin_dir / "initdb", "-D", data, "-U", db.user, "--pwfile", password_file,
-        "--auth", "scram-sha-256", "--no-locale", "--encoding", "UTF8", "--no-sync")
-    run(bin_dir / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "-t", "60", "-o",
-        f"-h {db.host} -p {db.port} -k {root} -c fsync=off", "start")
     try:
+        run(bin_dir / "initdb", "-D", data, "-U", db.user, "--pwfile", password_file,
+            "--auth", "scram-sha-256", "--no-locale", "--encoding", "UTF8", "--no-sync")
+        run(bin_dir / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "-t", "60", "-o",
+            f"-h {db.host} -p {db.port} -k {root} -c fsync=off", "start")
         run(bin_dir / "createdb", "-h", db.host, "-p", str(db.port), "-U", db.user, db.name)
         yield db
     finally:
-        run(bin_dir / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
+        if (data / "postmaster.pid").exists():
+            run(bin_dir / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def seed_tasks() -> list[dict]:
+    """Tasks with cue and gazetteer pre-annotations for the first sentences of a seed article."""
+    from stancekit.labeling.corpus import read_corpus
+    from stancekit.labeling.segment import segment_document
+    from stancekit.labeling.tasks import build_tasks
+
+    article = next(read_corpus(Path(__file__).parents[1] / "corpus" / "articles.jsonl"))
+    return list(build_tasks(itertools.islice(segment_document(article), 2)))

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
 
-from stancekit.cli import (  # noqa: F401  (importing registers the commands)
-    adjudicate,
-    agreement,
-    baselines,
-    bench,
-    build,
-    corpus,
-    demo,
-    guidelines,
-    segment,
-    split,
-    studio,
-    tasks,
-)
 from stancekit.cli._app import app
 from stancekit.files import InputError
+
+# Importing a module registers its command; `--help` lists them in pipeline order.
+COMMANDS = ("segment", "tasks", "studio", "agreement", "adjudicate", "split", "build",
+            "baselines", "demo", "bench", "guidelines", "corpus")
+for _name in COMMANDS:
+    importlib.import_module(f"stancekit.cli.{_name}")
 
 
 def run() -> None:

@@ -1,0 +1,95 @@
+"""Segmentation and pre-annotation as batched column functions, for any executor.
+
+``annotate_batch`` takes a batch of documents as columns (``id``, ``text`` and optionally
+``title``, ``source``, ``date``, ``url``) and returns one row per sentence: the sentence record
+fields plus the cue stance, its score and the gazetteer entities. The same function serves
+``stancekit segment``/``tasks`` with ``--workers``, ``datasets.Dataset.map(annotate_batch,
+batched=True, num_proc=N, remove_columns=...)``, Dask ``map_partitions`` and Spark
+``mapInPandas``: it only reads its argument and keeps no state between calls.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+from stancekit.labeling.corpus import METADATA, Document
+from stancekit.labeling.cues import cue_tagger
+from stancekit.labeling.gazetteer import gazetteer
+from stancekit.labeling.segment import segment_document
+from stancekit.labeling.tasks import TASK_FIELDS
+
+SENTENCE_COLUMNS = (*TASK_FIELDS, *METADATA)
+PREDICTION_COLUMNS = ("stance", "stance_score", "entities")
+COLUMNS = SENTENCE_COLUMNS + PREDICTION_COLUMNS
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def documents(batch: dict[str, list]) -> Iterator[Document]:
+    """The documents of a column batch (``id``, ``text``, optional metadata columns)."""
+    meta = [k for k in METADATA if k in batch]
+    for i, (doc_id, text) in enumerate(zip(batch["id"], batch["text"], strict=True)):
+        yield Document(str(doc_id), text,
+                       **{k: str(batch[k][i]) for k in meta if batch[k][i] not in (None, "")})
+
+
+def predict_document(records: list[dict]) -> list[tuple[str, float, list[dict]]]:
+    """(stance, score, entities) of each sentence record of one document, in order."""
+    find, predict = gazetteer().find, cue_tagger().predict
+    people: set[str] = set()
+    return [(*predict(r["text"]), find(r["text"], people)) for r in records]
+
+
+def annotate_batch(batch: dict[str, list], language: str = "en") -> dict[str, list]:
+    """Sentence rows with cue stance and gazetteer entities for a batch of documents."""
+    out: dict[str, list] = {k: [] for k in COLUMNS}
+    for doc in documents(batch):
+        records = segment_document(doc, language)
+        for record, (stance, score, entities) in zip(records, predict_document(records),
+                                                     strict=True):
+            for k in SENTENCE_COLUMNS:
+                out[k].append(record.get(k))
+            out["stance"].append(stance)
+            out["stance_score"].append(score)
+            out["entities"].append(entities)
+    return out
+
+
+def rows(columns: dict[str, list]) -> Iterator[dict]:
+    """The rows of a column batch as dicts."""
+    keys = list(columns)
+    for values in zip(*columns.values(), strict=True):
+        yield dict(zip(keys, values, strict=True))
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of *size* items (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def by_document(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    """Chunks of about *size* sentence records that never split a document."""
+    chunk: list[dict] = []
+    for _, group in itertools.groupby(records, key=lambda r: r["doc_id"]):
+        chunk.extend(group)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], workers: int = 1) -> Iterator[R]:
+    """``fn`` over *chunks* in order, in *workers* processes (inline when 1)."""
+    if workers <= 1:
+        yield from map(fn, chunks)
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(fn, chunks)
