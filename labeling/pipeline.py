@@ -85,11 +85,23 @@ def by_document(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield chunk
 
 
-def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], workers: int = 1) -> Iterator[R]:
-    """``fn`` over *chunks* in order, in *workers* processes (inline when 1)."""
-    if workers <= 1:
+def warm() -> None:
+    """Compile the gazetteer and cue patterns now rather than on the first sentence."""
+    gazetteer(), cue_tagger()
+
+
+def pool(workers: int):
+    """A pool of *workers* spawned processes with the patterns compiled."""
+    return multiprocessing.get_context("spawn").Pool(workers, initializer=warm)
+
+
+def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], workers: int = 1,
+                 processes=None) -> Iterator[R]:
+    """``fn`` over *chunks* in order, in *workers* processes (inline when 1) or *processes*."""
+    if processes is not None:
+        yield from processes.imap(fn, chunks)
+    elif workers <= 1:
         yield from map(fn, chunks)
-        return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers) as pool:
-        yield from pool.imap(fn, chunks)
+    else:
+        with pool(workers) as processes:
+            yield from processes.imap(fn, chunks)

@@ -26,6 +26,7 @@ from stancekit.labeling.segment import sentence_id, sentence_spans
 BUNDLED = Path(__file__).resolve().parents[1] / "corpus"
 SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (2_000, 10_000)
+QUICK_TRAIN_MAX = 0
 PUSH_TASKS = 10_000
 QUICK_PUSH_TASKS = 0
 TRAIN_MAX = 100_000
@@ -182,22 +183,36 @@ def _count_annotated(batch: dict[str, list]) -> int:
     return len(annotate_batch(batch)["sentence_id"])
 
 
-def _warm(workers: int) -> None:
-    from stancekit.labeling.cues import cue_tagger
-    from stancekit.labeling.gazetteer import gazetteer
+def _done(processes) -> None:
+    """Stop the pool's workers, so their peak RSS counts among this process's children."""
+    if processes is not None:
+        processes.close()
+        processes.join()
+
+
+def _ready(workers: int):
+    """A started, warmed pool (None for one worker), so timings leave out start-up."""
+    from stancekit.labeling.pipeline import pool, warm
 
     if workers <= 1:
-        gazetteer(), cue_tagger()
+        warm()
+        return None
+    processes = pool(workers)
+    processes.map(len, [[]] * workers)
+    return processes
 
 
 def stage_annotate(work: Path, workers: int) -> tuple[int, float]:
     """Segment and pre-annotate the generated articles (``annotate_batch`` over chunks)."""
     from stancekit.labeling.pipeline import parallel_map
 
-    _warm(workers)
+    processes = _ready(workers)
     start = time.perf_counter()
-    n = sum(parallel_map(_count_annotated, _article_batches(work / "articles.jsonl"), workers))
-    return n, time.perf_counter() - start
+    n = sum(parallel_map(_count_annotated, _article_batches(work / "articles.jsonl"), workers,
+                         processes))
+    seconds = time.perf_counter() - start
+    _done(processes)
+    return n, seconds
 
 
 def peer_spacy(work: Path, workers: int) -> tuple[int, float]:
@@ -248,12 +263,15 @@ def stage_tasks(work: Path, workers: int) -> tuple[int, float]:
     from stancekit.labeling.pipeline import by_document, parallel_map
     from stancekit.labeling.tasks import encode_tasks, read_sentences, write_task_lines
 
-    _warm(workers)
+    processes = _ready(workers)
     start = time.perf_counter()
     chunks = by_document(read_sentences(work / "sentences.jsonl"), CHUNK_DOCS * DOC_SENTENCES)
-    lines = (line for part in parallel_map(encode_tasks, chunks, workers) for line in part)
+    lines = (line for part in parallel_map(encode_tasks, chunks, workers, processes)
+             for line in part)
     n = write_task_lines(work / "tasks.json", lines)
-    return n, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    _done(processes)
+    return n, seconds
 
 
 def _push_tasks(work: Path, n: int) -> list[dict]:
@@ -480,7 +498,7 @@ def _measure(size: int, work: Path, workers: int, push_tasks: int, train_max: in
         (n, secs), rss = isolated(stage_train, work, workers)
         rows.append(_row(size, STAGES[5], n, secs, rss))
     else:
-        rows.append(_skipped(size, STAGES[5], f"skipped above {train_max:,} sentences"))
+        rows.append(_skipped(size, STAGES[5], f"skipped (--train-max {train_max:,})"))
     return rows
 
 

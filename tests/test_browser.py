@@ -145,7 +145,8 @@ def test_annotator_labels_a_sentence_in_the_browser(chromium, studio, tmp_path):
         page.keyboard.press("Escape")
         expect(modal).to_be_hidden()
 
-        sentence, context = page.locator(".lsf-richtext__container").all()[:2]
+        objects = page.locator(".lsf-richtext__container")
+        sentence, context = objects.nth(0), objects.nth(1)
         expect(sentence).to_have_text(data["text"])
         expect(context).to_have_text(data["context"])
         highlights = sentence.locator(".htx-highlight")

@@ -23,8 +23,9 @@ def bench(
     push_tasks: Annotated[int | None, typer.Option(
         help="Tasks pushed to a local Label Studio (0 skips) [default: 10000; --quick: 0].")]
     = None,
-    train_max: Annotated[int, typer.Option(
-        help="Largest corpus on which the baselines are trained.")] = 100_000,
+    train_max: Annotated[int | None, typer.Option(
+        help="Largest corpus on which the baselines are trained [default: 100000; "
+             "--quick: 0].")] = None,
     work_dir: Annotated[Path | None, typer.Option(
         help="Keep the generated corpora and outputs here [default: a temporary folder].")]
     = None,
@@ -43,6 +44,8 @@ def bench(
         size_list = b.QUICK_SIZES if quick else b.SIZES
     if push_tasks is None:
         push_tasks = b.QUICK_PUSH_TASKS if quick else b.PUSH_TASKS
+    if train_max is None:
+        train_max = b.QUICK_TRAIN_MAX if quick else b.TRAIN_MAX
     log = (lambda _: None) if as_json else (lambda msg: typer.echo(msg, err=True))
     rows = b.run(size_list, work_dir, workers, push_tasks, train_max, seed, log)
     if as_json:
