@@ -86,6 +86,19 @@ def require_system(what: str, reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """The Debian Chromium binary, with Playwright importable to drive it."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        require_system("browser", "Chromium is not installed (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        require_system("browser", "Playwright is not installed (pip install playwright)")
+    return executable
+
+
 @dataclass
 class Postgres:
     """A running throwaway PostgreSQL server with one empty database."""

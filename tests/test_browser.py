@@ -7,12 +7,10 @@ import html
 import json
 import re
 import secrets
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import require_system
 from typer.testing import CliRunner
 
 from stancekit.cli import app
@@ -39,18 +37,14 @@ TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A headless Debian Chromium driven by Playwright, with a fresh profile."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        require_system("browser", "Chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require_system("browser", "Playwright is not installed (pip install playwright)")
+def chromium(chromium_executable: str,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A headless Chromium browser context driven by Playwright, with a fresh profile."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            tmp_path_factory.mktemp("chromium-profile"), executable_path=executable,
+            tmp_path_factory.mktemp("chromium-profile"), executable_path=chromium_executable,
             headless=True, args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
         context.set_default_timeout(TIMEOUT_MS)
         try:
@@ -148,7 +142,8 @@ def test_annotator_labels_a_sentence_in_the_browser(chromium, studio, tmp_path):
         objects = page.locator(".lsf-richtext__container")
         sentence, context = objects.nth(0), objects.nth(1)
         expect(sentence).to_have_text(data["text"])
-        expect(context).to_have_text(data["context"])
+        # Label Studio shows each line of a text as its own element.
+        expect(context.locator(".lsf-richtext__line")).to_have_text(data["context"].split("\n"))
         highlights = sentence.locator(".htx-highlight")
         expect(highlights).to_have_text([e["text"] for e in predicted_entities])
         expect(page.locator(f"input[name='{predicted_stance}']")).to_be_checked()
