@@ -29,7 +29,8 @@ lint: setup
 	$(BIN)/ruff check .
 
 bench: setup
-	$(BIN)/stancekit bench --quick
+	$(BIN)/pip install --quiet -e ".[studio,test,bench]"
+	$(BIN)/stancekit bench
 
 clean:
 	rm -rf $(VENV) $(OUT)
