@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pwd
 import secrets
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -182,3 +185,34 @@ def seed_tasks() -> list[dict]:
 
     article = next(read_corpus(Path(__file__).parents[1] / "corpus" / "articles.jsonl"))
     return list(build_tasks(itertools.islice(segment_document(article), 2)))
+
+
+@dataclass
+class UpProcess:
+    """A running `stancekit studio up`: the process, what it printed until ready, and after."""
+
+    proc: subprocess.Popen
+    output: str = ""
+    rest: str = ""
+
+
+@contextlib.contextmanager
+def studio_up(*args: str) -> Iterator[UpProcess]:
+    """Run `stancekit studio up ARGS` until it serves; stop it with Ctrl-C when the block ends."""
+    stancekit = Path(sys.executable).parent / "stancekit"
+    proc = subprocess.Popen([str(stancekit), "studio", "up", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    up = UpProcess(proc)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if "Ctrl-C" in line:
+                break
+        up.output = "".join(lines)
+        yield up
+        os.kill(proc.pid, signal.SIGINT)
+        up.rest, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)

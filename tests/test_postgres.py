@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from conftest import studio_up
 from typer.testing import CliRunner
 
 from stancekit.cli import app
@@ -77,18 +73,9 @@ def test_round_trip_on_postgresql(postgres, seed_tasks, tmp_path):
     migrate(data_dir, database_env(postgres.url))
     tasks_file = tmp_path / "tasks.json"
     write_json(tasks_file, seed_tasks)
-    stancekit = Path(sys.executable).parent / "stancekit"
-    proc = subprocess.Popen([str(stancekit), "studio", "up", "--data-dir", str(data_dir),
-                             "--database", postgres.url, "--tasks", str(tasks_file)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
-    lines = []
-    try:
-        for line in proc.stdout:
-            lines.append(line)
-            if "Ctrl-C" in line:
-                break
-        output = "".join(lines)
+    with studio_up("--data-dir", str(data_dir), "--database", postgres.url,
+                   "--tasks", str(tasks_file)) as up:
+        output = up.output
         assert f"imported: {len(seed_tasks)}" in output, output
         assert (f"database:     postgresql://{postgres.user}@{postgres.host}:{postgres.port}"
                 f"/{postgres.name}") in output
@@ -128,14 +115,8 @@ def test_round_trip_on_postgresql(postgres, seed_tasks, tmp_path):
             if item["type"] == "labels":
                 assert text[item["value"]["start"]:item["value"]["end"]] == item["value"]["text"]
         assert _count(postgres, "task_completion") == 1
-
-        os.kill(proc.pid, signal.SIGINT)
-        rest, _ = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 0, rest
-    assert postgres.password not in rest
+    assert up.proc.returncode == 0, up.rest
+    assert postgres.password not in up.rest
 
 
 def _count(postgres, table: str) -> int:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import studio_up
 from label_studio_sdk.core.api_error import ApiError
 from typer.testing import CliRunner
 
@@ -181,17 +178,8 @@ def test_cli_up_serves_project_hides_secrets_and_stops_on_interrupt(studio_data_
     data_dir = studio_data_dir
     tasks_file = tmp_path / "tasks.json"
     write_json(tasks_file, make_tasks(3))
-    stancekit = Path(sys.executable).parent / "stancekit"
-    proc = subprocess.Popen([str(stancekit), "studio", "up", "--data-dir", str(data_dir),
-                             "--tasks", str(tasks_file)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    lines = []
-    try:
-        for line in proc.stdout:
-            lines.append(line)
-            if "Ctrl-C" in line:
-                break
-        output = "".join(lines)
+    with studio_up("--data-dir", str(data_dir), "--tasks", str(tasks_file)) as up:
+        output = up.output
         assert "imported: 3" in output, output
         url = (data_dir / "server-url").read_text().strip()
         assert f"LABEL_STUDIO_URL={url}" in output
@@ -204,13 +192,8 @@ def test_cli_up_serves_project_hides_secrets_and_stops_on_interrupt(studio_data_
                                                                "LABEL_STUDIO_API_KEY": None,
                                                                "LABEL_STUDIO_API_KEY_FILE": None})
         assert "imported: 0" in pushed.output, pushed.output
-        os.kill(proc.pid, signal.SIGINT)
-        rest, _ = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 0, rest
-    assert "stopped" in rest
+    assert up.proc.returncode == 0, up.rest
+    assert "stopped" in up.rest
     port = int(url.rsplit(":", 1)[1])
     deadline = time.monotonic() + 10
     while port_in_use("127.0.0.1", port) and time.monotonic() < deadline:
