@@ -48,7 +48,14 @@ def read_export(path: Path | str) -> Export:
         if not isinstance(tasks, list):
             raise InputError(path, f"expected a JSON list of tasks, got a JSON "
                              f"{type(tasks).__name__}")
-        return parse_tasks(tasks, path)
+        return parse_tasks(_drain(tasks), path)
+
+
+def _drain(tasks: list) -> Iterator:
+    """The items of *tasks* in order, each released as soon as it is handed out."""
+    tasks.reverse()
+    while tasks:
+        yield tasks.pop()
 
 
 @contextlib.contextmanager

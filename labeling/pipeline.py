@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
@@ -83,6 +84,11 @@ def by_document(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def n_workers(workers: int) -> int:
+    """*workers* processes, or all cores for 0."""
+    return workers if workers > 0 else os.cpu_count() or 1
 
 
 def warm() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 
@@ -56,3 +57,9 @@ def segment_document(doc: Document, language: str = "en") -> list[dict]:
             }
         )
     return records
+
+
+def encode_documents(docs: list[Document], language: str = "en") -> list[str]:
+    """The sentence records of *docs* as JSON lines, in order (for workers)."""
+    return [json.dumps(record, ensure_ascii=False) for doc in docs
+            for record in segment_document(doc, language)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -108,10 +110,21 @@ def read_sentences(path: Path | str) -> Iterator[dict]:
         yield record
 
 
-def encode_tasks(records: list[dict], predictions: bool = True) -> list[str]:
-    """The import tasks of whole documents' sentence records as JSON strings (for workers)."""
-    return [json.dumps(task, ensure_ascii=False) for task in build_tasks(records, None,
-                                                                        predictions)]
+@functools.cache
+def recognizer(ner_model: str | None = None) -> Recognizer:
+    """The spaCy pipeline *ner_model* as a recognizer, or the gazetteer; loaded once a process."""
+    return spacy_entities(ner_model) if ner_model else gazetteer_entities
+
+
+def encode_tasks(records: list[dict], predictions: bool = True, ner_model: str | None = None
+                 ) -> tuple[list[str], Counter[str]]:
+    """Whole documents' import tasks as JSON strings and their pre-labelled stances."""
+    lines, stances = [], Counter()
+    for task in build_tasks(records, recognizer(ner_model) if predictions else None, predictions):
+        for p in task.get("predictions", ()):
+            stances[p["result"][0]["value"]["choices"][0]] += 1
+        lines.append(json.dumps(task, ensure_ascii=False))
+    return lines, stances
 
 
 def write_tasks(path: Path | str, tasks: Iterable[dict]) -> int:

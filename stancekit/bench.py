@@ -240,10 +240,9 @@ def peer_spacy(work: Path, workers: int) -> tuple[int, float]:
 
 def _segment_chunk(batch: dict[str, list]) -> list[str]:
     from stancekit.labeling.pipeline import documents
-    from stancekit.labeling.segment import segment_document
+    from stancekit.labeling.segment import encode_documents
 
-    return [json.dumps(r, ensure_ascii=False) for d in documents(batch)
-            for r in segment_document(d)]
+    return encode_documents(list(documents(batch)))
 
 
 def prepare_sentences(work: Path, workers: int) -> Path:
@@ -266,7 +265,7 @@ def stage_tasks(work: Path, workers: int) -> tuple[int, float]:
     processes = _ready(workers)
     start = time.perf_counter()
     chunks = by_document(read_sentences(work / "sentences.jsonl"), CHUNK_DOCS * DOC_SENTENCES)
-    lines = (line for part in parallel_map(encode_tasks, chunks, workers, processes)
+    lines = (line for part, _ in parallel_map(encode_tasks, chunks, workers, processes)
              for line in part)
     n = write_task_lines(work / "tasks.json", lines)
     seconds = time.perf_counter() - start

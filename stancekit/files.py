@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -25,7 +27,10 @@ class InputError(ValueError):
         if field is not None:
             where += f", field {field!r}"
         super().__init__(f"{where}: {message}")
-        self.path, self.record, self.field = str(path), record, field
+        self.path, self.message, self.record, self.field = str(path), message, record, field
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.path, self.message, self.record, self.field)
 
 
 @contextlib.contextmanager
@@ -64,10 +69,15 @@ def write_json(path: Path | str, obj: Any, indent: int | None = 2) -> None:
 
 def write_jsonl(path: Path | str, records: Iterable[dict]) -> int:
     """Write one JSON object per line to *path* atomically; return the count."""
+    return write_lines(path, (json.dumps(record, ensure_ascii=False) for record in records))
+
+
+def write_lines(path: Path | str, lines: Iterable[str]) -> int:
+    """Write each of *lines* (without its newline) to *path* atomically; return the count."""
     n = 0
     with atomic_open(path) as f:
-        for record in records:
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for line in lines:
+            f.write(line + "\n")
             n += 1
     return n
 
@@ -85,6 +95,12 @@ def read_text(path: Path | str) -> str:
 
 def read_json(path: Path | str) -> Any:
     """Read one JSON document, with an error that names file, line and column."""
+    path = Path(path)
+    if path.is_file():
+        # orjson is stricter than json (no NaN, no lone surrogates, 64-bit integers): anything it
+        # refuses goes through json, which accepts it or raises the located error.
+        with contextlib.suppress(orjson.JSONDecodeError):
+            return orjson.loads(path.read_bytes())
     text = read_text(path)
     try:
         return json.loads(text)
@@ -101,16 +117,28 @@ def iter_jsonl(path: Path | str) -> Iterator[tuple[int, dict]]:
     with open(path, "rb") as f:
         for lineno, raw in enumerate(f, 1):
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                where = f"line {lineno}"
-                raise InputError(path, f"not UTF-8 (byte {e.start})", record=where) from None
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(path, f"invalid JSON: {e.msg}", record=f"line {lineno}") from None
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                obj = _json_line(path, lineno, raw)
+                if obj is _BLANK:
+                    continue
             if not isinstance(obj, dict):
                 raise InputError(path, "expected a JSON object", record=f"line {lineno}")
             yield lineno, obj
+
+
+_BLANK = object()
+
+
+def _json_line(path: Path, lineno: int, raw: bytes) -> Any:
+    """One JSONL line read by json: what orjson refuses is either accepted or located here."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"not UTF-8 (byte {e.start})", record=f"line {lineno}") from None
+    if not line.strip():
+        return _BLANK
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"invalid JSON: {e.msg}", record=f"line {lineno}") from None

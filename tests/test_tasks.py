@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -151,3 +153,31 @@ def test_build_tasks_on_records_without_predictions_keeps_data():
               "text": "Hello", "context": "Hello", "source": "Wire"}
     [task] = build_tasks([record], predictions=False)
     assert task == {"data": record}
+
+
+def test_workers_give_the_same_bytes(tmp_path):
+    """Segment and tasks with 2 worker processes write what one process writes."""
+    bundled = (Path(__file__).resolve().parents[1] / "corpus" / "articles.jsonl").read_text(
+        encoding="utf-8").splitlines()
+    src = tmp_path / "c.jsonl"
+    src.write_text("".join(json.dumps({**json.loads(line), "id": f"{copy}-{i}"}) + "\n"
+                           for copy in range(2) for i, line in enumerate(bundled)),
+                   encoding="utf-8")
+    outputs = {}
+    for workers in ("1", "2"):
+        sentences, tasks = tmp_path / f"s{workers}.jsonl", tmp_path / f"t{workers}.json"
+        segmented = runner.invoke(app, ["segment", str(src), "-o", str(sentences),
+                                        "--workers", workers])
+        assert segmented.exit_code == 0, segmented.output
+        made = runner.invoke(app, ["tasks", str(sentences), "-o", str(tasks),
+                                   "--workers", workers])
+        assert made.exit_code == 0, made.output
+        outputs[workers] = (sentences.read_bytes(), tasks.read_bytes(), segmented.output,
+                            made.output.replace(str(tasks), "TASKS"))
+    assert outputs["1"][:2] == outputs["2"][:2]
+    assert outputs["1"][3] == outputs["2"][3]
+    stances = Counter(t["predictions"][0]["result"][0]["value"]["choices"][0]
+                      for t in json.loads(outputs["2"][1]))
+    assert outputs["2"][3].endswith("pre-labelled stances: " + ", ".join(
+        f"{k}={v}" for k, v in stances.items()) + "\n")
+    assert f"{2 * len(bundled)} documents" in outputs["2"][2]

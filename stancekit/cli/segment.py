@@ -9,6 +9,8 @@ import typer
 
 from stancekit.cli._app import app
 
+CHUNK_DOCS = 64
+
 
 @app.command("segment")
 def segment(
@@ -19,22 +21,28 @@ def segment(
     title_line: Annotated[bool, typer.Option(
         "--title-line/--no-title-line",
         help="Whether the first line of each .txt file is the title.")] = True,
+    workers: Annotated[int, typer.Option(
+        min=0, help="Processes segmenting documents (0: all cores).")] = 1,
 ) -> None:
     """Split a corpus of articles into sentence records with offsets and context (JSONL)."""
+    from functools import partial
+
     from tqdm import tqdm
 
-    from stancekit.files import write_jsonl
+    from stancekit.files import write_lines
     from stancekit.labeling.corpus import read_corpus
-    from stancekit.labeling.segment import segment_document
+    from stancekit.labeling.pipeline import chunked, n_workers, parallel_map
+    from stancekit.labeling.segment import encode_documents
 
-    counts = {"documents": 0, "sentences": 0}
+    counts = {"documents": 0}
 
-    def records():
-        docs = tqdm(read_corpus(corpus, title_line=title_line), desc="segment", unit="doc",
-                    disable=None)
-        for doc in docs:
+    def documents():
+        for doc in tqdm(read_corpus(corpus, title_line=title_line), desc="segment", unit="doc",
+                        disable=None):
             counts["documents"] += 1
-            yield from segment_document(doc, language)
+            yield doc
 
-    counts["sentences"] = write_jsonl(output, records())
-    typer.echo(f"{counts['documents']} documents, {counts['sentences']} sentences -> {output}")
+    parts = parallel_map(partial(encode_documents, language=language),
+                         chunked(documents(), CHUNK_DOCS), n_workers(workers))
+    n = write_lines(output, (line for part in parts for line in part))
+    typer.echo(f"{counts['documents']} documents, {n} sentences -> {output}")

@@ -10,6 +10,8 @@ import typer
 
 from stancekit.cli._app import app
 
+CHUNK_SENTENCES = 1024
+
 
 @app.command("tasks")
 def tasks(
@@ -21,23 +23,35 @@ def tasks(
     )] = None,
     predictions: Annotated[bool, typer.Option(
         "--predictions/--no-predictions", help="Add stance and entity pre-annotations.")] = True,
+    workers: Annotated[int, typer.Option(
+        min=0, help="Processes pre-annotating and encoding tasks (0: all cores).")] = 1,
 ) -> None:
     """Turn sentence records into a Label Studio import file with pre-annotations."""
+    from functools import partial
+
     from tqdm import tqdm
 
-    from stancekit.labeling.tasks import build_tasks, read_sentences, spacy_entities, write_tasks
+    from stancekit.labeling.pipeline import by_document, n_workers, parallel_map
+    from stancekit.labeling.tasks import (
+        encode_tasks,
+        read_sentences,
+        recognizer,
+        write_task_lines,
+    )
 
-    recognizer = spacy_entities(ner_model) if ner_model and predictions else None
+    ner_model = ner_model if predictions else None
+    recognizer(ner_model)  # a missing spaCy pipeline fails here, before any work
     stances: Counter[str] = Counter()
 
-    def counted(items):
-        for task in items:
-            for p in task.get("predictions", []):
-                stances[p["result"][0]["value"]["choices"][0]] += 1
-            yield task
+    def lines():
+        records = tqdm(read_sentences(sentences), desc="tasks", unit="sentence", disable=None)
+        encode = partial(encode_tasks, predictions=predictions, ner_model=ner_model)
+        for part, counts in parallel_map(encode, by_document(records, CHUNK_SENTENCES),
+                                         n_workers(workers)):
+            stances.update(counts)
+            yield from part
 
-    records = tqdm(read_sentences(sentences), desc="tasks", unit="sentence", disable=None)
-    n = write_tasks(output, counted(build_tasks(records, recognizer, predictions)))
+    n = write_task_lines(output, lines())
     summary = f"{n} tasks -> {output}"
     if stances:
         summary += "; pre-labelled stances: " + ", ".join(f"{k}={v}" for k, v in stances.items())
