@@ -2,7 +2,8 @@
 
 Names come from pycountry and countryinfo plus the curated lists below; everything is compiled
 once, on first use, into a single regular expression whose literal part is a trie, so matching
-costs one scan of the sentence.
+costs one scan of the sentence. A lookahead built from the pattern's own openings
+(``prefilter.guard``) ends the attempt at once at word starts where no branch can match.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+from stancekit.labeling.prefilter import guard
 from stancekit.schema import SCHEMA
 
 PERSON, ORG, GPE, NORP = SCHEMA.entity_names
@@ -221,14 +223,14 @@ class Gazetteer:
                              (demonyms, NORP)):
             for name in names:
                 self.labels.setdefault(name, label)
-        stop = "|".join(NOT_NAMES)
+        stop = _alternation(NOT_NAMES)
         name = _NAME_TOKEN.format(stop=stop)
         org = _ORG_TOKEN.format(stop=stop)
         heads = _alternation(ORG_HEADS)
         connect = r"\s+(?:of|for|on)(?:\s+the)?\s+"
         title = _alternation(TITLES)
-        self.pattern = re.compile(
-            r"(?<![\w.])(?:"
+        body = (
+            r"(?:"
             rf"(?P<org>{org}(?:\s+{org})*\s+{heads}(?:{connect}{org}(?:\s+(?:and\s+)?{org})*)?"
             rf"|(?:Ministry|Office|Court|Council|Bank|Department){connect}{org}"
             rf"(?:\s+(?:and\s+)?{org})*)"
@@ -240,8 +242,10 @@ class Gazetteer:
             rf"|{_ACRONYM.format()}"
             r")(?!\w)"
         )
+        self.pattern = re.compile(rf"(?<![\w.]){guard(body, f'[{_UPPER}]')}{body}")
         self.acronym_stop = frozenset(ACRONYM_STOP)
-        self.word_pattern = re.compile(rf"(?<!\w)[{_UPPER}][^\W_]*(?:-[^\W_]+|['’](?!s\b)[^\W_]+)*")
+        self.word_pattern = re.compile(  # the class first lets the search skip to candidates
+            rf"[{_UPPER}](?<!\w.)[^\W_]*(?:-[^\W_]+|['’](?!s\b)[^\W_]+)*")
 
     def find(self, text: str, people: set[str] | None = None) -> list[dict]:
         """Entity spans of *text*, in order and non-overlapping.

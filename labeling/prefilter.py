@@ -115,6 +115,16 @@ def _trie(seqs: set[tuple[Atom, ...]]) -> str:
     return build(trie)
 
 
+def guard(pattern: str, cover: str = "", k: int = 5) -> str:
+    """A lookahead that holds wherever *pattern* can match: a trie of its openings.
+
+    Openings whose first character is in *cover* (a character class) are replaced by it.
+    """
+    covered = _atom_chars(cover) if cover else set()
+    rest = {seq for seq in openings(pattern, k) if not seq or not _atom_chars(seq[0]) <= covered}
+    return "(?=" + "|".join(([cover] if cover else []) + ([_trie(rest)] if rest else [])) + ")"
+
+
 class Alternation:
     """``head(?:(?P<g1>b1|b2…)|(?P<g2>…)…)tail`` matched like ``re.finditer``, but faster.
 

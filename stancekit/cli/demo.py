@@ -65,8 +65,12 @@ def demo(
 
     step("segment", [corpus], [sentences], {}, lambda: segment(corpus, output=sentences))
     step("tasks", [sentences], [task_file], {}, lambda: tasks(sentences, output=task_file))
+    def write_config() -> None:
+        write_text(out / "label_config.xml", label_config())
+        typer.echo(f"Label Studio config generated from the schema -> {out / 'label_config.xml'}")
+
     step("config", [Path(schema.__file__), GUIDELINES], [out / "label_config.xml"], {},
-         lambda: write_text(out / "label_config.xml", label_config()))
+         write_config)
     step("agreement", [export], [out / "agreement.md"], {},
          lambda: agreement(export, output=out / "agreement.json", markdown=out / "agreement.md",
                            plot=out / "agreement.png"))
