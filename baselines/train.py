@@ -87,9 +87,10 @@ def train(dataset_dir: Path | str, out_dir: Path | str, seed: int = 13, folds: i
     tagger = entities.fit(selection["best_params"], entity_rows, feats, seed)
     save_model(tagger, model_path(out_dir, ENTITY_MODEL))
 
+    packages = package_versions()
     results = {
-        "stancekit_version": package_versions()["stancekit"],
-        "packages": package_versions(),
+        "stancekit_version": packages["stancekit"],
+        "packages": packages,
         "dataset": data.provenance(),
         "seed": seed,
         "labels": SCHEMA.stance_names,

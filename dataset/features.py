@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
+from stancekit.labeling.corpus import METADATA
 from stancekit.schema import SCHEMA
 
 CONFIGS = ("stance", "entities")
-METADATA = ("title", "source", "date", "url")
 
 
 def entity_feature() -> dict:

@@ -12,6 +12,7 @@ from stancekit.schema import SCHEMA
 _STANCES = {name: i for i, name in enumerate(SCHEMA.stance_names)}
 _TYPES = {name: i for i, name in enumerate(SCHEMA.entity_names)}
 _TAGS = {name: i for i, name in enumerate(SCHEMA.bio_tags)}
+_SOURCE, _TARGET = (role.name for role in SCHEMA.roles)
 
 
 def _where(record: dict) -> str:
@@ -36,7 +37,6 @@ def stance_row(record: dict, path: Path | str = "gold") -> dict:
     if record.get("stance") not in _STANCES:
         raise InputError(path, f"unknown stance {record.get('stance')!r}", record=_where(record),
                          field="stance")
-    source, target = (role.name for role in SCHEMA.roles)
     return {
         "id": record["sentence_id"],
         "doc_id": record["doc_id"],
@@ -45,8 +45,8 @@ def stance_row(record: dict, path: Path | str = "gold") -> dict:
         "context": record.get("context") or record["text"],
         "stance": _STANCES[record["stance"]],
         "entities": [_entity(record, e, path) for e in record.get("entities", [])],
-        "dyads": [{source: _entity(record, d[source], path),
-                   target: _entity(record, d[target], path)} for d in record.get("dyads", [])],
+        "dyads": [{_SOURCE: _entity(record, d[_SOURCE], path),
+                   _TARGET: _entity(record, d[_TARGET], path)} for d in record.get("dyads", [])],
         "n_annotations": record.get("n_annotations", 1),
         "agreement": record.get("agreement", 1.0),
         **{name: record.get(name) or None for name in METADATA},

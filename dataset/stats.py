@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from stancekit.schema import SCHEMA
 from stancekit.splits import SPLIT_NAMES
@@ -48,7 +48,7 @@ def dataset_stats(gold: list[dict], assignment: Mapping[str, str], resolution: M
     }
 
 
-def _mean(values) -> float | None:
+def _mean(values: Iterable[float]) -> float | None:
     values = list(values)
     return round(sum(values) / len(values), 4) if values else None
 

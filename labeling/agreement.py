@@ -74,6 +74,11 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
+def stance_alpha(units: Iterable[dict[int, dict]]) -> float | None:
+    """Nominal Krippendorff's alpha of the stance over units with two or more records."""
+    return krippendorff_alpha([[r["stance"] for r in v.values()] for v in units if len(v) > 1])
+
+
 def agreement_report(export: Export) -> dict:
     """Stance, entity and dyad agreement of all annotators and of each annotator pair."""
     labels = SCHEMA.stance_names
@@ -117,8 +122,7 @@ def agreement_report(export: Export) -> dict:
         "stance_counts": {str(a): {s: sum(v[a]["stance"] == s for v in votes.values() if a in v)
                                    for s in labels} for a in annotators},
         "multiply_annotated": len(multi),
-        "alpha": {"stance": _round(krippendorff_alpha(
-                      [[r["stance"] for r in v.values()] for v in multi])),
+        "alpha": {"stance": _round(stance_alpha(multi)),
                   "units": len(multi), "values": sum(len(v) for v in multi)},
         "pairs": pairs,
         "pooled": {"entities": _entity_f1(*all_spans),

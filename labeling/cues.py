@@ -113,7 +113,6 @@ class CueTagger:
 
     def __init__(self) -> None:
         self.alternation = Alternation({"hard": HARD_NEGATIVES, **CUES}, head=r"\b", tail=r"\b")
-        self.pattern = self.alternation.pattern
 
     def cues(self, text: str) -> list[Cue]:
         """The stance cues of *text*, hard negatives left out, negated ones flagged."""

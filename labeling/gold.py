@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,7 +131,7 @@ def _order(data: dict) -> tuple:
             data["sentence_id"])
 
 
-def _tally(reasons) -> dict[str, int]:
+def _tally(reasons: Iterable[str]) -> dict[str, int]:
     return dict(sorted(Counter(reasons).items()))
 
 

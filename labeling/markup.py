@@ -6,16 +6,15 @@ line per sentence, with blank lines between paragraphs (see ``corpus/AUTHORING.m
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stancekit.files import InputError, read_text, write_jsonl, write_text
+from stancekit.files import InputError, read_text, write_jsonl
 from stancekit.labeling.corpus import METADATA, Document, read_corpus
 from stancekit.labeling.results import annotation_result
 from stancekit.labeling.segment import segment_document, sentence_spans
-from stancekit.labeling.tasks import task_data
+from stancekit.labeling.tasks import task_data, write_tasks
 from stancekit.schema import SCHEMA
 
 _SPAN = re.compile(r"\{([^{}|]+)\|([A-Z]+)\}")
@@ -126,9 +125,11 @@ def parse_source(path: Path | str) -> Article:
         article.paragraphs.append(paragraph)
     if not article.header.get("title") or not article.paragraphs:
         raise InputError(path, "needs a title header and at least one sentence")
-    if any(s.stance == SCHEMA.default_stance and s.dyads for s in article.sentences):
-        bad = next(s for s in article.sentences if s.stance == SCHEMA.default_stance and s.dyads)
-        raise InputError(path, "a 'none' sentence has dyads", record=f"line {bad.lineno}")
+    bad = next((s for s in article.sentences if s.stance == SCHEMA.default_stance and s.dyads),
+               None)
+    if bad is not None:
+        raise InputError(path, f"a {SCHEMA.default_stance!r} sentence has dyads",
+                         record=f"line {bad.lineno}")
     return article
 
 
@@ -220,8 +221,7 @@ def build_export(src_dir: Path, articles_path: Path, gold_path: Path,
         raise InputError(second_pass, f"{len(unknown)} sentence ids not in the corpus, "
                          f"e.g. {sorted(unknown)[0]}")
     # One task per line: valid JSON that diffs well under version control.
-    write_text(gold_path, "[\n" + ",\n".join(json.dumps(t, ensure_ascii=False) for t in tasks)
-               + "\n]\n")
+    write_tasks(gold_path, tasks)
     return {"articles": len(articles), "tasks": len(tasks), "second_annotations": used_second}
 
 

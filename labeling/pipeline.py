@@ -14,13 +14,16 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from stancekit.labeling.corpus import METADATA, Document
 from stancekit.labeling.cues import cue_tagger
 from stancekit.labeling.gazetteer import gazetteer
 from stancekit.labeling.segment import segment_document
 from stancekit.labeling.tasks import TASK_FIELDS
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 SENTENCE_COLUMNS = (*TASK_FIELDS, *METADATA)
 PREDICTION_COLUMNS = ("stance", "stance_score", "entities")
@@ -60,13 +63,6 @@ def annotate_batch(batch: dict[str, list], language: str = "en") -> dict[str, li
     return out
 
 
-def rows(columns: dict[str, list]) -> Iterator[dict]:
-    """The rows of a column batch as dicts."""
-    keys = list(columns)
-    for values in zip(*columns.values(), strict=True):
-        yield dict(zip(keys, values, strict=True))
-
-
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Consecutive lists of *size* items (the last one shorter)."""
     it = iter(items)
@@ -96,13 +92,13 @@ def warm() -> None:
     gazetteer(), cue_tagger()
 
 
-def pool(workers: int):
+def pool(workers: int) -> Pool:
     """A pool of *workers* spawned processes with the patterns compiled."""
     return multiprocessing.get_context("spawn").Pool(workers, initializer=warm)
 
 
 def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], workers: int = 1,
-                 processes=None) -> Iterator[R]:
+                 processes: Pool | None = None) -> Iterator[R]:
     """``fn`` over *chunks* in order, in *workers* processes (inline when 1) or *processes*."""
     if processes is not None:
         yield from processes.imap(fn, chunks)

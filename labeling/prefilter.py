@@ -11,6 +11,7 @@ and positions that are not candidates cannot match at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from re import _constants as sre
 from re import _parser as sre_parse
 
@@ -135,8 +136,6 @@ class Alternation:
 
     def __init__(self, groups: dict[str, tuple[str, ...]], head: str = "", tail: str = "",
                  k: int = 5) -> None:
-        self.pattern = re.compile(head + "(?:" + "|".join(
-            self._group(name, branches) for name, branches in groups.items()) + ")" + tail)
         starts: set[tuple[Atom, ...]] = set()
         buckets: dict[str, dict[str, list[str]]] = {}
         for name, branches in groups.items():
@@ -159,7 +158,7 @@ class Alternation:
         body = "|".join(branches)
         return body if name.startswith("_") else f"(?P<{name}>{body})"
 
-    def finditer(self, text: str):
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of the full pattern in *text*, as ``re.finditer`` gives them."""
         matchers, end = self.matchers, 0
         for candidate in self.starts.finditer(text):

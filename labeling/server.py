@@ -240,9 +240,10 @@ class LabelStudioServer:
                                                           PASSWORD_FILE))
         self.data_dir.mkdir(parents=True, exist_ok=True)
         for attr, path in (("_token", self.token_file), ("_password", self.password_file)):
-            value = getattr(self, attr) or read_secret(path) or secrets.token_hex(20)
+            stored = read_secret(path)
+            value = getattr(self, attr) or stored or secrets.token_hex(20)
             setattr(self, attr, value)
-            if read_secret(path) != value:
+            if stored != value:
                 write_secret(path, value)
 
     def start(self) -> LabelStudioServer:

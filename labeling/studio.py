@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from stancekit.files import InputError, atomic_open, iter_jsonl, read_json
 from stancekit.labeling.config import instructions, label_config
+from stancekit.labeling.server import read_secret
 from stancekit.labeling.tasks import task_data
 
 if TYPE_CHECKING:
@@ -39,9 +40,10 @@ def api_key_from_env() -> str | None:
         return key
     if file := os.environ.get("LABEL_STUDIO_API_KEY_FILE"):
         path = Path(file)
-        if not path.is_file():
+        key = read_secret(path)
+        if key is None:
             raise StudioError(f"LABEL_STUDIO_API_KEY_FILE names {path}, which does not exist")
-        return path.read_text(encoding="utf-8").strip()
+        return key
     return None
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from stancekit.files import InputError, atomic_open
+from stancekit.files import InputError, atomic_open, iter_jsonl
 from stancekit.labeling.corpus import METADATA
 from stancekit.labeling.cues import VERSION as CUES_VERSION
 from stancekit.labeling.cues import cue_tagger
@@ -97,8 +97,6 @@ def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
 
 def read_sentences(path: Path | str) -> Iterator[dict]:
     """Sentence records from a ``stancekit segment`` JSONL file, checked field by field."""
-    from stancekit.files import iter_jsonl
-
     for lineno, record in iter_jsonl(path):
         for field in TASK_FIELDS:
             if field not in record:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stancekit.cli._app import app
+
+if TYPE_CHECKING:
+    from stancekit.labeling.export import Export
 
 
 @app.command("build")
@@ -72,10 +75,9 @@ def build(
                f"sentences)")
 
 
-def _alpha(export) -> float | None:
-    """Krippendorff's alpha of the stance, when the agreement module can compute it."""
-    try:
-        from stancekit.labeling.agreement import agreement_report
-    except ImportError:
-        return None
-    return agreement_report(export)["alpha"]["stance"]
+def _alpha(export: Export) -> float | None:
+    """Krippendorff's alpha of the stance over the sentences annotated more than once."""
+    from stancekit.labeling.agreement import stance_alpha
+    from stancekit.labeling.export import iter_units
+
+    return stance_alpha(votes for _, votes in iter_units(export))
