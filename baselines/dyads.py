@@ -10,7 +10,7 @@ from stancekit.schema import SCHEMA
 
 PERSON, ORG, GPE, NORP = SCHEMA.entity_names
 SOURCE_PREFERENCE = (PERSON, ORG, GPE, NORP)
-SOURCE, TARGET = (role.name for role in SCHEMA.roles)
+SOURCE, TARGET = SCHEMA.dyad_keys
 Dyad = tuple[tuple[int, int], tuple[int, int]]
 
 

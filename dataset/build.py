@@ -16,7 +16,7 @@ from datasets.table import InMemoryTable
 
 from stancekit.dataset.features import CONFIGS, config_features
 from stancekit.dataset.rows import entities_row, stance_row
-from stancekit.files import InputError
+from stancekit.files import UMASK, InputError
 from stancekit.splits import SPLIT_NAMES
 
 ROWS = {"stance": stance_row, "entities": entities_row}
@@ -64,10 +64,8 @@ def write_dataset(datasets: Mapping[str, DatasetDict], out_dir: Path | str,
         raise InputError(out_dir, "exists and is not a dataset folder; refusing to replace it")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".tmp"))
-    umask = os.umask(0)
-    os.umask(umask)
     try:
-        tmp.chmod(0o777 & ~umask)
+        tmp.chmod(0o777 & ~UMASK)
         for config, splits in datasets.items():
             (tmp / config).mkdir()
             for split, ds in splits.items():

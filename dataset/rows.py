@@ -12,7 +12,7 @@ from stancekit.schema import SCHEMA
 _STANCES = {name: i for i, name in enumerate(SCHEMA.stance_names)}
 _TYPES = {name: i for i, name in enumerate(SCHEMA.entity_names)}
 _TAGS = {name: i for i, name in enumerate(SCHEMA.bio_tags)}
-_SOURCE, _TARGET = (role.name for role in SCHEMA.roles)
+_SOURCE, _TARGET = SCHEMA.dyad_keys
 
 
 def _where(record: dict) -> str:

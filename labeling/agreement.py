@@ -11,6 +11,8 @@ from stancekit.files import atomic_open
 from stancekit.labeling.export import Export, iter_units
 from stancekit.schema import SCHEMA
 
+SOURCE, TARGET = SCHEMA.dyad_keys
+
 
 def krippendorff_alpha(units: Iterable[Sequence[Hashable]]) -> float | None:
     """Nominal Krippendorff's alpha from the values each unit received (None if undefined)."""
@@ -54,8 +56,7 @@ def _spans(votes: dict[str, dict[int, dict]], sentences: list[str], annotator: i
 
 
 def _dyads(votes: dict[str, dict[int, dict]], sentences: list[str], annotator: int) -> set:
-    return {(sid, d["source"]["start"], d["source"]["end"],
-             d["target"]["start"], d["target"]["end"])
+    return {(sid, d[SOURCE]["start"], d[SOURCE]["end"], d[TARGET]["start"], d[TARGET]["end"])
             for sid in sentences for d in votes[sid][annotator]["dyads"]}
 
 

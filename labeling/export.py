@@ -11,6 +11,8 @@ from pathlib import Path
 from stancekit.files import InputError, read_json
 from stancekit.schema import SCHEMA
 
+SOURCE, TARGET = SCHEMA.dyad_keys
+
 _STANCES = frozenset(SCHEMA.stance_names)
 _ENTITY_TYPES = frozenset(SCHEMA.entity_names)
 _CONTROL_TYPES = {SCHEMA.stance_control: "choices", SCHEMA.entity_control: "labels"}
@@ -221,7 +223,7 @@ def _parse_result(result: list, text: str, where: _Where
         pair = (source["start"], source["end"], target["start"], target["end"])
         if pair not in seen:
             seen.add(pair)
-            dyads.append({"source": source, "target": target})
+            dyads.append({SOURCE: source, TARGET: target})
     return (SCHEMA.resolve(stances) if stances else None), entities, dyads
 
 

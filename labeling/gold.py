@@ -9,6 +9,9 @@ from pathlib import Path
 
 from stancekit.labeling.export import Export, iter_units, no_gc, read_export
 from stancekit.labeling.results import annotation_result
+from stancekit.schema import SCHEMA
+
+SOURCE, TARGET = SCHEMA.dyad_keys
 
 MIN_AGREEMENT = 0.67
 RESOLUTIONS = ("single", "unanimous", "majority", "ground_truth", "lead")
@@ -150,7 +153,7 @@ def _prediction(record: dict) -> dict:
     def at(entity: dict) -> int:
         return index[entity["start"], entity["end"], entity["label"]]
 
-    dyads = [(at(d["source"]), at(d["target"])) for d in record["dyads"]]
+    dyads = [(at(d[SOURCE]), at(d[TARGET])) for d in record["dyads"]]
     prefix = f"u{record['annotator']}e"
     return {"model_version": f"annotator-{record['annotator']}",
             "result": annotation_result(record["stance"], record["entities"], dyads, prefix)}

@@ -52,6 +52,11 @@ class Schema:
         return [label.name for label in self.entity_types]
 
     @property
+    def dyad_keys(self) -> tuple[str, str]:
+        """The keys of a dyad record: the source role's name, then the target role's."""
+        return self.roles[0].name, self.roles[1].name
+
+    @property
     def bio_tags(self) -> list[str]:
         """BIO tag names derived from the entity types, ``O`` first."""
         return ["O"] + [f"{p}-{t}" for t in self.entity_names for p in ("B", "I")]
