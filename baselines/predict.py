@@ -94,20 +94,23 @@ def push_predictions(client: LabelStudio, project: Any, predictions: list[dict],
     """
     from label_studio_sdk import PredictionRequest
 
-    tasks = {t.data.get("sentence_id"): t.id
-             for t in client.tasks.list(project=project.id, fields="task_only",
-                                        include="id,data", page_size=1000) if t.data}
-    done = {p.task for p in client.predictions.list(project=project.id)
-            if p.model_version == version}
+    from stancekit.labeling.studio import api, task_ids
+
+    tasks = task_ids(client, project.id)
+    with api(f"cannot list the predictions of project {project.id}"):
+        done = {p.task for p in client.predictions.list(project=project.id)
+                if p.model_version == version}
     by_id = {str(p["id"]): p for p in predictions}
     matched = [(tasks[sid], p) for sid, p in by_id.items() if sid in tasks]
     new = [PredictionRequest(task=task, model_version=version, score=margin(p),
                              result=[stance_item(p["stance"], origin="prediction")])
            for task, p in matched if task not in done]
     for i in range(0, len(new), batch_size):
-        client.projects.import_predictions(project.id, request=new[i:i + batch_size])
-    client.projects.update(project.id, model_version=version, sampling=UNCERTAINTY_SAMPLING,
-                           show_collab_predictions=True)
+        with api(f"import of predictions {i + 1}-{i + len(new[i:i + batch_size])} refused"):
+            client.projects.import_predictions(project.id, request=new[i:i + batch_size])
+    with api(f"cannot set uncertainty sampling on project {project.id}"):
+        client.projects.update(project.id, model_version=version,
+                               sampling=UNCERTAINTY_SAMPLING, show_collab_predictions=True)
     return {"predictions": len(predictions), "matched_tasks": len(matched),
             "imported": len(new), "already_predicted": len(matched) - len(new),
             "unmatched": len(predictions) - len(matched)}

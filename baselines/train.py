@@ -6,7 +6,6 @@ Run as ``stancekit baselines train DATASET_DIR -o DIR`` or ``python -m stancekit
 from __future__ import annotations
 
 import os
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
@@ -28,21 +27,11 @@ from stancekit.baselines.persist import save_model
 from stancekit.baselines.report import results_markdown
 from stancekit.files import write_json, write_text
 from stancekit.schema import SCHEMA
+from stancekit.versions import package_versions
 
 PACKAGES = ("stancekit", "scikit-learn", "datasets", "numpy", "scipy", "skops")
 FIGURES = "figures"
 TRAIN = "train"
-
-
-def package_versions() -> dict[str, str | None]:
-    """Installed versions of the packages the results depend on."""
-    out = {}
-    for name in PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = None
-    return out
 
 
 def _entity_folds(rows: list[dict], n_splits: int, seed: int) -> list:
@@ -87,7 +76,7 @@ def train(dataset_dir: Path | str, out_dir: Path | str, seed: int = 13, folds: i
     tagger = entities.fit(selection["best_params"], entity_rows, feats, seed)
     save_model(tagger, model_path(out_dir, ENTITY_MODEL))
 
-    packages = package_versions()
+    packages = package_versions(PACKAGES)
     results = {
         "stancekit_version": packages["stancekit"],
         "packages": packages,

@@ -282,9 +282,10 @@ class LabelStudioServer:
             if code is not None:
                 raise ServerError(f"label-studio exited with status {code} while starting:\n"
                                   + self.log_tail())
-            if "is in use" in self.log_tail():
+            tail = self.log_tail()
+            if "is in use" in tail:
                 raise ServerError(f"port {self.port} was taken while label-studio started:\n"
-                                  + self.log_tail())
+                                  + tail)
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
                     if response.status == 200:

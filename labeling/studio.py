@@ -73,7 +73,7 @@ def _reason(error: Exception) -> str:
 
 
 @contextlib.contextmanager
-def _api(action: str) -> Iterator[None]:
+def api(action: str) -> Iterator[None]:
     """Turn a refused API request into a StudioError that says what was being done."""
     from label_studio_sdk.core.api_error import ApiError
 
@@ -85,7 +85,7 @@ def _api(action: str) -> Iterator[None]:
 
 def find_project(client: LabelStudio, title: str) -> Any | None:
     """The project with exactly this title, or None."""
-    with _api("cannot list projects"):
+    with api("cannot list projects"):
         matches = [p for p in client.projects.list(page_size=100) if p.title == title]
     if len(matches) > 1:
         raise StudioError(f"{len(matches)} projects are titled {title!r}; rename all but one")
@@ -105,7 +105,7 @@ def ensure_project(client: LabelStudio, title: str = DEFAULT_PROJECT) -> Any:
     settings = {"label_config": label_config(), "expert_instruction": instructions(),
                 "show_instruction": True}
     project = find_project(client, title)
-    with _api(f"cannot set up project {title!r}"):
+    with api(f"cannot set up project {title!r}"):
         if project is None:
             return client.projects.create(title=title, **settings)
         project = client.projects.get(project.id)
@@ -145,12 +145,12 @@ def read_tasks(path: Path | str) -> list[dict]:
     return tasks
 
 
-def sentence_ids(client: LabelStudio, project_id: int, page_size: int = 1000) -> set[str]:
-    """The sentence ids of the tasks already in a project."""
-    with _api(f"cannot list the tasks of project {project_id}"):
+def task_ids(client: LabelStudio, project_id: int, page_size: int = 1000) -> dict[str, int]:
+    """The task id of each sentence id already in a project."""
+    with api(f"cannot list the tasks of project {project_id}"):
         pager = client.tasks.list(project=project_id, fields="task_only", include="id,data",
                                   page_size=page_size)
-        return {t.data.get("sentence_id") for t in pager if t.data}
+        return {t.data.get("sentence_id"): t.id for t in pager if t.data}
 
 
 def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
@@ -160,7 +160,7 @@ def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
     ``skipped`` counts tasks whose sentence was in the project or earlier in *tasks*.
     """
     tasks = list(tasks)
-    seen = sentence_ids(client, project.id)
+    seen = set(task_ids(client, project.id))
     existing = len(seen)
     new = []
     for task in tasks:
@@ -175,7 +175,7 @@ def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
     with bar:
         for i in range(0, len(new), batch_size):
             batch = new[i:i + batch_size]
-            with _api(f"import of tasks {i + 1}-{i + len(batch)} refused"):
+            with api(f"import of tasks {i + 1}-{i + len(batch)} refused"):
                 response = client.projects.import_tasks(project.id, request=batch,
                                                         return_task_ids=True)
             imported += response.task_count or 0
@@ -187,7 +187,7 @@ def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
 def pull(client: LabelStudio, project: Any, path: Path | str, timeout: float = 600.0,
          poll: float = 0.5) -> int:
     """Write a full JSON snapshot export of the project to *path* atomically; return its size."""
-    with _api(f"cannot export project {project.id}"):
+    with api(f"cannot export project {project.id}"):
         export = client.projects.exports.create(
             project.id, title=f"stancekit {time.strftime('%Y-%m-%dT%H:%M:%S')}",
             serialization_options=SERIALIZATION,
@@ -206,6 +206,6 @@ def pull(client: LabelStudio, project: Any, path: Path | str, timeout: float = 6
                                                       export_type=EXPORT_FORMAT):
             f.write(chunk)
             size += len(chunk)
-    with _api(f"cannot delete export {export.id} of project {project.id}"):
+    with api(f"cannot delete export {export.id} of project {project.id}"):
         client.projects.exports.delete(project.id, export.id)
     return size

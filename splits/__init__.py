@@ -8,6 +8,7 @@ from stancekit.splits.manifest import (
     manifest_assignment,
     match_gold,
     read_manifest,
+    split_documents,
 )
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "manifest_assignment",
     "match_gold",
     "read_manifest",
+    "split_documents",
     "split_fractions",
 ]

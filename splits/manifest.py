@@ -23,14 +23,20 @@ def gold_hash(gold: Iterable[dict]) -> str:
     return digest.hexdigest()
 
 
+def split_documents(assignment: Mapping[str, str], names: Iterable[str]) -> dict[str, list[str]]:
+    """The sorted document ids of each split, from a document → split assignment."""
+    documents: dict[str, list[str]] = {name: [] for name in names}
+    for doc_id, split in sorted(assignment.items()):
+        documents[split].append(doc_id)
+    return documents
+
+
 def make_manifest(gold: list[dict], assignment: Mapping[str, str], fractions: Mapping[str, float],
                   seed: int, leakage: LeakageReport) -> dict:
     """The manifest of a document assignment: everything needed to rebuild and audit it."""
     labels = document_labels(gold)
     names = list(fractions)
-    documents: dict[str, list[str]] = {name: [] for name in names}
-    for doc_id, split in sorted(assignment.items()):
-        documents[split].append(doc_id)
+    documents = split_documents(assignment, names)
     per_label = {name: dict.fromkeys(SCHEMA.stance_names, 0) for name in names}
     for doc_id, split in assignment.items():
         for stance, n in zip(SCHEMA.stance_names, labels[doc_id], strict=True):

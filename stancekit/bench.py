@@ -519,12 +519,7 @@ def table(rows: list[dict]) -> str:
 
 def environment() -> dict:
     """Cores and package versions the figures depend on."""
-    from importlib.metadata import PackageNotFoundError, version
+    from stancekit.versions import package_versions
 
-    out: dict = {"cpus": os.cpu_count()}
-    for name in ("stancekit", "spacy", "label-studio", "label-studio-sdk", "datasets"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = None
-    return out
+    names = ("stancekit", "spacy", "label-studio", "label-studio-sdk", "datasets")
+    return {"cpus": os.cpu_count(), **package_versions(names)}

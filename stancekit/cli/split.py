@@ -35,6 +35,7 @@ def split(
         make_manifest,
         manifest_assignment,
         read_manifest,
+        split_documents,
         split_fractions,
     )
 
@@ -65,10 +66,7 @@ def split(
     if dropped:
         typer.secho(f"{len(dropped)} documents of {previous} are not in the export and are "
                     f"left out: {', '.join(dropped[:10])}", fg=typer.colors.YELLOW, err=True)
-    documents: dict[str, list[str]] = {name: [] for name in fractions}
-    for doc_id, name in assignment.items():
-        documents[name].append(doc_id)
-    leakage = check_leakage(gold, documents)
+    leakage = check_leakage(gold, split_documents(assignment, fractions))
     manifest = make_manifest(gold, assignment, fractions, seed, leakage)
     for name in fractions:
         labels = ", ".join(f"{k}={v}" for k, v in manifest["labels"][name].items())
