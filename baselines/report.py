@@ -31,6 +31,23 @@ def _stance_table(results: dict, split: str) -> list[str]:
     return lines
 
 
+def _source_table(results: dict, split: str) -> list[str]:
+    models = results["stance"]["models"]
+    sources = list(next(iter(models.values())).get("scores_by_source", {}).get(split, {}))
+    if not sources:
+        return []
+    lines = ["", f"Macro-F1 by source ({split}):", "",
+             "| model | " + " | ".join(sources) + " |", "|---|" + "---:|" * len(sources)]
+    for name, model in models.items():
+        by = model["scores_by_source"][split]
+        lines.append(f"| {name} | " + " | ".join(
+            f"{by[s]['macro_f1']:.3f} ({by[s]['macro_f1_ci95'][0]:.3f}–"
+            f"{by[s]['macro_f1_ci95'][1]:.3f})" for s in sources) + " |")
+    counts = next(iter(models.values()))["scores_by_source"][split]
+    return [*lines, "", "Sentences: " + ", ".join(f"{s} {counts[s]['n']}" for s in sources)
+            + "."]
+
+
 def _prf_table(first: str, rows: dict) -> list[str]:
     lines = [f"| {first} | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {name} | {_f(s['precision'])} | {_f(s['recall'])} | {_f(s['f1'])} | "
@@ -59,6 +76,7 @@ def results_markdown(results: dict) -> str:
                 f"Confusion matrix of {best} ({split}):", "",
                 confusion_markdown(results["stance"]["models"][best]["scores"][split]["confusion"],
                                    SCHEMA.stance_names).rstrip()]
+        out += _source_table(results, split)
         ent = results["entities"]["scores"][split]
         out += ["", f"## Entities ({split}, exact span match)", "",
                 *_prf_table("type", {**ent["per_type"], "micro": ent["micro"]})]

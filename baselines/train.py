@@ -5,6 +5,7 @@ Run as ``stancekit baselines train DATASET_DIR -o DIR`` or ``python -m stancekit
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from stancekit.baselines.evaluate import (
 from stancekit.baselines.metrics import plot_confusion
 from stancekit.baselines.persist import save_model
 from stancekit.baselines.report import results_markdown
+from stancekit.baselines.sources import per_source
 from stancekit.files import write_json, write_text
 from stancekit.schema import SCHEMA
 from stancekit.versions import package_versions
@@ -62,10 +64,13 @@ def train(dataset_dir: Path | str, out_dir: Path | str, seed: int = 13, folds: i
         save_model(model, model_path(out_dir, name))
         scores = {split: stance_metrics(model, data.split("stance", split), seed, resamples)
                   for split in eval_splits}
+        score = functools.partial(stance_metrics, model, seed=seed, resamples=resamples)
+        sources = {split: per_source(score, data.split("stance", split)) for split in eval_splits}
         for split, metrics in scores.items():
             plot_confusion(metrics["confusion"], SCHEMA.stance_names, f"{name} ({split})",
                            out_dir / FIGURES / f"confusion_{name}_{split}.png")
-        models[name] = {**selection, "file": f"{MODELS_DIR}/{name}.skops", "scores": scores}
+        models[name] = {**selection, "file": f"{MODELS_DIR}/{name}.skops", "scores": scores,
+                        "scores_by_source": sources}
     best = max(models, key=lambda n: -1 if models[n]["cv_macro_f1"] is None
                else models[n]["cv_macro_f1"])
 

@@ -60,8 +60,15 @@ def write_dataset(datasets: Mapping[str, DatasetDict], out_dir: Path | str,
                   files: Mapping[str, str]) -> None:
     """Write parquet per config and split plus text *files*; replace *out_dir* only at the end."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "README.md").is_file():
-        raise InputError(out_dir, "exists and is not a dataset folder; refusing to replace it")
+    ours = {*datasets, *files}
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(out_dir, "exists and is not a folder")
+    if out_dir.exists() and any(out_dir.iterdir()):
+        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in ours)
+        if foreign or not (out_dir / "README.md").is_file():
+            raise InputError(out_dir, "exists and is not a dataset folder written by stancekit "
+                             f"(it holds {', '.join(foreign[:3]) or 'no README.md'}); refusing "
+                             "to replace it")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".tmp"))
     try:

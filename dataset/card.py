@@ -16,6 +16,15 @@ from stancekit.schema import SCHEMA
 
 BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
 LICENSE = "cc-by-4.0"
+SHARE_ALIKE = "CC BY-SA"
+UNKNOWN_SOURCE = "see each row's `url` and `license`"
+
+
+def mixed_license(licenses: Mapping[str, int]) -> str:
+    """The Hub licence id the mix of source licences requires: share-alike wins, then CC BY."""
+    if any(SHARE_ALIKE in name for name in licenses):
+        return "cc-by-sa-4.0"
+    return LICENSE
 PRETTY_NAME = "stancekit stance and entity dataset"
 
 
@@ -55,8 +64,20 @@ def card_metadata(stats: dict, num_bytes: Mapping[str, Mapping[str, int]],
     }
 
 
+def _sources(stats: dict) -> str:
+    from stancekit.labeling.sources.registry import ATTRIBUTIONS
+
+    counts = stats.get("by_source", {})
+    if not counts:
+        return "The source of the text is not recorded in the data."
+    rows = [f"| {name} | {sum(c.values())} | {ATTRIBUTIONS.get(name, UNKNOWN_SOURCE)} |"
+            for name, c in counts.items()]
+    return "\n".join(["Every row carries its `source`, `url` and `license`.", "",
+                      "| source | sentences | licence and attribution |", "|---|---:|---|", *rows])
+
+
 def dataset_card(stats: dict, manifest: dict, num_bytes: Mapping[str, Mapping[str, int]],
-                 pretty_name: str = PRETTY_NAME, license: str = LICENSE) -> str:
+                 pretty_name: str = PRETTY_NAME, license: str = LICENSE, about: str = "") -> str:
     """README.md of the dataset folder, filled from the data."""
     front = yaml.safe_dump(card_metadata(stats, num_bytes, pretty_name, license),
                            sort_keys=False, allow_unicode=True, width=100)
@@ -78,8 +99,9 @@ and the source → target dyads of the stance. Built with stancekit {__version__
 
 - `stance`: one row per sentence with its text, surrounding context, stance
   (ClassLabel), entity spans (character offsets into `text`), dyads, the number of
-  annotations and the share of annotators agreeing with the gold stance, and the
-  article metadata (`title`, `source`, `date`, `url`).
+  annotations and the share of annotators agreeing with the gold stance, the
+  article metadata (`title`, `source`, `date`, `url`, `license`), and the sampling
+  `stratum` and `weight` of the sentence (inverse inclusion probability; see below).
 - `entities`: the same sentences as tokens (`\\w+` or single punctuation, split at entity
   boundaries) with BIO tags (`ner_tags`) and character offsets (`token_starts`, `token_ends`).
 
@@ -89,6 +111,12 @@ from datasets import load_dataset
 stance = load_dataset("path/to/this/folder", "stance")
 entities = load_dataset("path/to/this/folder", "entities")
 ```
+
+## Sources and licences
+
+{_sources(stats)}
+
+{about.strip()}
 
 ## Labels
 
@@ -118,7 +146,8 @@ at build time: {_leakage(stats)}.
 
 ## License
 
-{license}
+`{license}`: the licence the mix of sources requires; each source's own licence and
+attribution are listed above and on every row.
 """
 
 

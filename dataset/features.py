@@ -31,6 +31,8 @@ def stance_features() -> Features:
         "n_annotations": Value("int32"),
         "agreement": Value("float64"),
         **{name: Value("string") for name in METADATA},
+        "stratum": Value("string"),
+        "weight": Value("float64"),
     })
 
 

@@ -50,6 +50,8 @@ def stance_row(record: dict, path: Path | str = "gold") -> dict:
         "n_annotations": record.get("n_annotations", 1),
         "agreement": record.get("agreement", 1.0),
         **{name: record.get(name) or None for name in METADATA},
+        "stratum": record.get("stratum"),
+        "weight": record.get("weight"),
     }
 
 

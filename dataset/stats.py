@@ -45,7 +45,20 @@ def dataset_stats(gold: list[dict], assignment: Mapping[str, str], resolution: M
                                key=lambda kv: (-kv[1], kv[0]))),
         "dates": [dates[0], dates[-1]] if dates else None,
         "leakage": dict(leakage or {}),
+        "by_source": _by(gold, "source"),
+        "by_stratum": _by(gold, "stratum"),
+        "licenses": dict(sorted(Counter(r.get("license") or "not recorded" for r in
+                                        {r["doc_id"]: r for r in gold}.values()).items())),
     }
+
+
+def _by(gold: list[dict], key: str) -> dict[str, dict[str, int]]:
+    """Stance counts per value of *key* (source, stratum), for the values that are recorded."""
+    out: dict[str, dict[str, int]] = {}
+    for r in gold:
+        if r.get(key):
+            out.setdefault(r[key], dict.fromkeys(SCHEMA.stance_names, 0))[r["stance"]] += 1
+    return dict(sorted(out.items()))
 
 
 def _mean(values: Iterable[float]) -> float | None:
@@ -88,6 +101,12 @@ def stats_markdown(stats: dict) -> str:
     ]
     if stats["dates"]:
         lines.append(f"- Dates: {stats['dates'][0]} to {stats['dates'][1]}.")
+    for key, title in (("by_source", "source"), ("by_stratum", "stratum")):
+        if stats.get(key):
+            lines += ["", f"| {title} | sentences | " + " | ".join(SCHEMA.stance_names) + " |",
+                      "|---" * (2 + len(SCHEMA.stance_names)) + "|"]
+            lines += [f"| {name} | {sum(c.values())} | " + " | ".join(map(str, c.values()))
+                      + " |" for name, c in stats[key].items()]
     return "\n".join(lines)
 
 

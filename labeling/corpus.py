@@ -9,7 +9,7 @@ from pathlib import Path
 
 from stancekit.files import InputError, iter_jsonl, read_text
 
-METADATA = ("title", "source", "date", "url")
+METADATA = ("title", "source", "date", "url", "license")
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class Document:
     source: str | None = None
     date: str | None = None
     url: str | None = None
+    license: str | None = None
+    links: tuple[dict, ...] = ()
 
     def metadata(self) -> dict[str, str]:
         """The metadata fields that are known."""
@@ -29,16 +31,21 @@ class Document:
 
 
 def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]:
-    """Yield the documents of a corpus folder, JSONL or CSV file, in a stable order."""
+    """Yield the documents of a folder (.txt or .jsonl files), a JSONL or CSV file, in order."""
     path = Path(path)
     if not path.exists():
         raise InputError(path, "no such file or folder")
     if path.is_dir():
         files = sorted(path.glob("*.txt"))
-        if not files:
-            raise InputError(path, "no .txt files in this folder")
+        shards = sorted(path.glob("*.jsonl"))
+        if not files and not shards:
+            raise InputError(path, "no .txt or .jsonl files in this folder")
+        if files and shards:
+            raise InputError(path, "holds both .txt and .jsonl files; keep one kind")
         for file in files:
             yield _read_txt(file, title_line)
+        for shard in shards:
+            yield from read_corpus(shard)
     elif path.suffix == ".jsonl":
         for lineno, obj in iter_jsonl(path):
             yield _from_record(path, f"line {lineno}", obj)
@@ -71,4 +78,19 @@ def _from_record(path: Path, where: str, obj: dict) -> Document:
     if not isinstance(obj["text"], str):
         raise InputError(path, "must be a string", record=where, field="text")
     meta = {k: str(obj[k]) for k in METADATA if obj.get(k) not in (None, "")}
-    return Document(str(obj["id"]), obj["text"], **meta)
+    return Document(str(obj["id"]), obj["text"], links=_links(path, where, obj), **meta)
+
+
+def _links(path: Path, where: str, obj: dict) -> tuple[dict, ...]:
+    """Entity links (``start``, ``end``, ``wikipedia``) into the text, checked."""
+    links = obj.get("links") or []
+    text = obj["text"]
+    if not isinstance(links, list):
+        raise InputError(path, "must be a list", record=where, field="links")
+    for i, link in enumerate(links):
+        start, end = (link.get("start"), link.get("end")) if isinstance(link, dict) else (0, 0)
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+                and isinstance(link.get("wikipedia"), str)):
+            raise InputError(path, f"link {i} needs start < end inside the text and a "
+                             "'wikipedia' title", record=where, field="links")
+    return tuple(links)

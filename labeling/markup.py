@@ -1,7 +1,7 @@
 """The markup the bundled corpus is written in, and the build of its Label Studio export.
 
 A source file holds a header, then one ``stance | {span|TYPE} text | source > target``
-line per sentence, with blank lines between paragraphs (see ``corpus/AUTHORING.md``).
+line per sentence, with blank lines between paragraphs (see ``corpus/synthetic/AUTHORING.md``).
 """
 
 from __future__ import annotations
@@ -86,6 +86,18 @@ def parse_line(line: str, path: Path | str, lineno: int) -> MarkedSentence:
                           lineno)
 
 
+def render_line(sentence: MarkedSentence) -> str:
+    """The ``stance | marked text | dyads`` line of a marked sentence (inverse of parse_line)."""
+    marked, pos = [], 0
+    for e in sorted(sentence.entities, key=lambda e: e["start"]):
+        marked += [sentence.text[pos:e["start"]], "{" + e["text"] + "|" + e["label"] + "}"]
+        pos = e["end"]
+    marked.append(sentence.text[pos:])
+    names = [e["text"] for e in sentence.entities]
+    dyads = "; ".join(f"{names[s]} > {names[t]}" for s, t in sentence.dyads)
+    return f"{sentence.stance} | {''.join(marked)} | {dyads}"
+
+
 def _parse_dyads(text: str, entities: list[dict], path: Path | str,
                  where: str) -> list[tuple[int, int]]:
     names = [e["text"] for e in entities]
@@ -151,15 +163,16 @@ def segmentation_problems(article: Article) -> list[str]:
     return problems
 
 
-def _annotation(ann_id: int, task_id: int, user: int, sentence: MarkedSentence,
-                lead_time: float) -> dict:
+def annotation_record(ann_id: int, task_id: int, user: int, sentence: MarkedSentence,
+                      lead_time: float, ground_truth: bool = False) -> dict:
+    """One annotation of a Label Studio JSON export, made from a marked sentence."""
     return {
         "id": ann_id,
         "completed_by": user,
         "result": annotation_result(sentence.stance, sentence.entities, sentence.dyads,
                                     prefix=f"a{ann_id}e"),
         "was_cancelled": False,
-        "ground_truth": False,
+        "ground_truth": ground_truth,
         "created_at": EXPORT_TIME,
         "updated_at": EXPORT_TIME,
         "draft_created_at": None,
@@ -206,16 +219,18 @@ def build_export(src_dir: Path, articles_path: Path, gold_path: Path,
                                  record=f"line {marked.lineno}")
             task_id = len(tasks) + 1
             ann_id += 1
-            annotations = [_annotation(ann_id, task_id, 1, marked, 20.0 + len(marked.text) / 10)]
+            annotations = [annotation_record(ann_id, task_id, 1, marked,
+                                             20.0 + len(marked.text) / 10)]
             if record["sentence_id"] in second:
                 if second[record["sentence_id"]].text != record["text"]:
                     raise InputError(second_pass, "text differs from the corpus sentence",
                                      record=f"line {second[record['sentence_id']].lineno}")
                 ann_id += 1
                 used_second += 1
-                annotations.append(_annotation(ann_id, task_id, 2, second[record["sentence_id"]],
-                                               15.0 + len(marked.text) / 12))
-            tasks.append(_export_task(task_id, task_data(record), annotations))
+                annotations.append(annotation_record(ann_id, task_id, 2,
+                                                     second[record["sentence_id"]],
+                                                     15.0 + len(marked.text) / 12))
+            tasks.append(export_task(task_id, task_data(record), annotations))
     unknown = set(second) - {t["data"]["sentence_id"] for t in tasks}
     if unknown:
         raise InputError(second_pass, f"{len(unknown)} sentence ids not in the corpus, "
@@ -238,7 +253,8 @@ def _read_second_pass(path: Path) -> dict[str, MarkedSentence]:
     return out
 
 
-def _export_task(task_id: int, data: dict, annotations: list[dict]) -> dict:
+def export_task(task_id: int, data: dict, annotations: list[dict]) -> dict:
+    """One task of a Label Studio JSON export with its annotations."""
     return {
         "id": task_id,
         "annotations": annotations,

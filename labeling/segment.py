@@ -56,6 +56,9 @@ def segment_document(doc: Document, language: str = "en") -> list[dict]:
                 **meta,
             }
         )
+        if doc.links:
+            records[-1]["links"] = [{**k, "start": k["start"] - start, "end": k["end"] - start}
+                                    for k in doc.links if start <= k["start"] and k["end"] <= end]
     return records
 
 

@@ -19,6 +19,8 @@ from stancekit.labeling.results import entity_item, stance_item
 from stancekit.schema import SCHEMA
 
 TASK_FIELDS = ("sentence_id", "doc_id", "index", "start", "end", "text", "context")
+SAMPLING = ("stratum", "weight")
+OPTIONAL = (*METADATA, *SAMPLING, "links")
 
 Recognizer = Callable[[Iterable[dict]], Iterator[list[dict]]]
 """Takes sentence records in document order; yields each sentence's entity spans."""
@@ -27,7 +29,7 @@ Recognizer = Callable[[Iterable[dict]], Iterator[list[dict]]]
 def task_data(record: dict) -> dict:
     """The task ``data`` of one sentence record: the public contract fields."""
     data = {k: record[k] for k in TASK_FIELDS}
-    data.update({k: record[k] for k in METADATA if record.get(k)})
+    data.update({k: record[k] for k in OPTIONAL if record.get(k)})
     return data
 
 
@@ -71,6 +73,27 @@ def spacy_entities(name: str) -> Recognizer:
     return recognize
 
 
+def linked(record: dict, entities: list[dict]) -> list[dict]:
+    """*entities* with the sentence's Wikipedia links: a link that overlaps a recognised span
+    gives that span its exact bounds and a ``wikipedia`` id; other links are left out."""
+    links = record.get("links")
+    if not links:
+        return entities
+    text, out, used = record["text"], [], set()
+    for e in entities:
+        link = next((k for i, k in enumerate(links) if i not in used
+                     and k["start"] < e["end"] and e["start"] < k["end"]), None)
+        if link is None:
+            out.append(e)
+            continue
+        used.add(links.index(link))
+        out.append({"start": link["start"], "end": link["end"],
+                    "text": text[link["start"]:link["end"]], "label": e["label"],
+                    "wikipedia": link["wikipedia"]})
+    out.sort(key=lambda e: e["start"])
+    return [e for i, e in enumerate(out) if i == 0 or e["start"] >= out[i - 1]["end"]]
+
+
 def prediction(text: str, entities: list[dict], model_version: str) -> dict:
     """One Label Studio prediction: the cue stance and the entity spans of a sentence."""
     stance, score = cue_tagger().predict(text)
@@ -92,7 +115,7 @@ def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
     records, feed = itertools.tee(records)
     for record, entities in zip(records, recognizer(feed), strict=True):
         yield {"data": task_data(record),
-               "predictions": [prediction(record["text"], entities, version)]}
+               "predictions": [prediction(record["text"], linked(record, entities), version)]}
 
 
 def read_sentences(path: Path | str) -> Iterator[dict]:

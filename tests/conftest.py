@@ -183,7 +183,8 @@ def seed_tasks() -> list[dict]:
     from stancekit.labeling.segment import segment_document
     from stancekit.labeling.tasks import build_tasks
 
-    article = next(read_corpus(Path(__file__).parents[1] / "corpus" / "articles.jsonl"))
+    article = next(read_corpus(Path(__file__).parents[1] / "corpus" / "synthetic" /
+                               "articles.jsonl"))
     return list(build_tasks(itertools.islice(segment_document(article), 2)))
 
 

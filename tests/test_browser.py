@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.studio]
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-SEED = REPO / "corpus" / "articles.jsonl"
+SEED = REPO / "corpus" / "synthetic" / "articles.jsonl"
 # A person the gazetteer does not pre-annotate in the seed article, for the annotator to add.
 MISSED_NAME = "Khalifa Haftar"
 PERSON = SCHEMA.entity_types[0]

@@ -1,4 +1,4 @@
-"""The bundled corpus: counts, provenance, and that its files are rebuilt byte for byte."""
+"""The synthetic corpus written by the project: counts, the seed, byte-for-byte rebuilds."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from stancekit.files import InputError
 from stancekit.labeling.markup import build_export, parse_line, parse_source
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "synthetic"
 SEED = "000_76eab12f858254bd"
 
 

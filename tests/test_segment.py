@@ -10,7 +10,7 @@ from stancekit.labeling.corpus import Document
 from stancekit.labeling.markup import parse_source
 from stancekit.labeling.segment import segment_document, sentence_spans
 
-SRC = Path(__file__).resolve().parents[1] / "corpus" / "src"
+SRC = Path(__file__).resolve().parents[1] / "corpus" / "synthetic" / "src"
 
 
 def bundled_documents() -> list[Document]:

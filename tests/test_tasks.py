@@ -157,7 +157,8 @@ def test_build_tasks_on_records_without_predictions_keeps_data():
 
 def test_workers_give_the_same_bytes(tmp_path):
     """Segment and tasks with 2 worker processes write what one process writes."""
-    bundled = (Path(__file__).resolve().parents[1] / "corpus" / "articles.jsonl").read_text(
+    bundled = (Path(__file__).resolve().parents[1] / "corpus" / "synthetic" /
+               "articles.jsonl").read_text(
         encoding="utf-8").splitlines()
     src = tmp_path / "c.jsonl"
     src.write_text("".join(json.dumps({**json.loads(line), "id": f"{copy}-{i}"}) + "\n"

@@ -14,7 +14,8 @@ app = typer.Typer(
 )
 
 REPO = Path(__file__).resolve().parents[2]
-BUNDLED = REPO / "corpus"
+SYNTHETIC = REPO / "corpus" / "synthetic"
+REAL = REPO / "corpus" / "real"
 
 
 def fail(message: str) -> None:

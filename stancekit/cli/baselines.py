@@ -94,3 +94,23 @@ def predict_cmd(
         except StudioError as e:
             fail(str(e))
         typer.echo(f"{version}: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@baselines_app.command("cross-source")
+def cross_source_cmd(
+    dataset_dir: Annotated[Path, typer.Argument(help="Dataset folder from `stancekit build`.")],
+    output: Annotated[Path, typer.Option("-o", "--output",
+                                         help="Folder for cross_source.json and .md.")],
+    seed: Annotated[int, typer.Option(help="Seed of folds, models and the bootstrap.")] = 13,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds on train.")] = 5,
+    quick: Annotated[bool, typer.Option(help="One or two grid points per model.")] = False,
+) -> None:
+    """Train on all sources but one and test on that one, for each source in turn."""
+    from stancekit.baselines.sources import cross_source, cross_source_markdown
+    from stancekit.files import write_json, write_text
+
+    results = cross_source(dataset_dir, seed=seed, folds=folds, tiny=quick)
+    report = cross_source_markdown(results)
+    write_json(output / "cross_source.json", results)
+    write_text(output / "cross_source.md", report)
+    typer.echo(report)

@@ -24,12 +24,16 @@ def build(
         help="Datasheet whose statistics block is filled in, in place and in the copy "
              "written to the dataset folder.")] = None,
     pretty_name: Annotated[str | None, typer.Option(help="Name on the dataset card.")] = None,
-    license: Annotated[str | None, typer.Option(help="License id on the dataset card "
-                                                     "[default: cc-by-4.0].")] = None,
+    license: Annotated[str | None, typer.Option(
+        help="License id on the dataset card [default: what the sources' licences require]."
+    )] = None,
+    about: Annotated[Path | None, typer.Option(
+        help="Markdown placed in the card: where the text came from, who annotated it and how, "
+             "known limits.")] = None,
 ) -> None:
     """Build a Hugging Face dataset folder (stance and entities configs) from an export."""
     from stancekit.dataset import build_dataset, write_dataset
-    from stancekit.dataset.card import LICENSE, PRETTY_NAME, dataset_card, fill_stats
+    from stancekit.dataset.card import PRETTY_NAME, dataset_card, fill_stats, mixed_license
     from stancekit.dataset.stats import dataset_stats
     from stancekit.files import InputError, dumps, read_text, write_text
     from stancekit.labeling.export import read_export
@@ -61,7 +65,8 @@ def build(
     num_bytes = {config: {split: ds.data.nbytes for split, ds in dd.items()}
                  for config, dd in datasets.items()}
     files = {"README.md": dataset_card(stats, manifest, num_bytes, pretty_name or PRETTY_NAME,
-                                       license or LICENSE),
+                                       license or mixed_license(stats["licenses"]),
+                                       read_text(about) if about else ""),
              "splits.json": dumps(manifest)}
     if datasheet:
         files["DATASHEET.md"] = fill_stats(read_text(datasheet), stats, datasheet)

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._app import BUNDLED, app
+from stancekit.cli._app import REAL, SYNTHETIC, app
 
-corpus_app = typer.Typer(help="Maintain the bundled corpus written in stancekit markup.",
+corpus_app = typer.Typer(help="Import, select and build the real-news corpus; maintain the "
+                         "synthetic one.",
                          no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
@@ -35,16 +36,100 @@ def check(
 
 @corpus_app.command("build")
 def build(
-    src: Annotated[Path, typer.Option(help="Folder of markup source files.")] = BUNDLED / "src",
+    src: Annotated[Path, typer.Option(help="Folder of markup source files.")] = SYNTHETIC / "src",
     articles: Annotated[Path, typer.Option(help="Plain articles (JSONL) to write.")] = (
-        BUNDLED / "articles.jsonl"),
+        SYNTHETIC / "articles.jsonl"),
     gold: Annotated[Path, typer.Option(help="Label Studio export to write.")] = (
-        BUNDLED / "gold.json"),
+        SYNTHETIC / "gold.json"),
     second_pass: Annotated[Path, typer.Option(help="Second, blind annotation pass.")] = (
-        BUNDLED / "second_pass.tsv"),
+        SYNTHETIC / "second_pass.tsv"),
 ) -> None:
     """Build the plain articles and the gold Label Studio export from markup sources."""
     from stancekit.labeling.markup import build_export
 
     stats = build_export(src, articles, gold, second_pass if second_pass.exists() else None)
     typer.echo(", ".join(f"{k}: {v}" for k, v in stats.items()))
+
+
+@corpus_app.command("import")
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="The source's git repository (work tree or bare).")],
+    format: Annotated[str, typer.Option(
+        "--format", help="Source format: wikinews, current-events or state-department.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Documents (JSONL) to write.")],
+    repository: Annotated[str | None, typer.Option(
+        help="Public OWNER/NAME recorded as each document's origin [default: the origin remote]"
+    )] = None,
+    rev: Annotated[str, typer.Option(help="Commit, branch or tag to read.")] = "HEAD",
+) -> None:
+    """Import a real news source with its licence and provenance (repository, commit, path)."""
+    from stancekit.cli._app import fail
+    from stancekit.labeling.sources.documents import import_documents
+    from stancekit.labeling.sources.git import open_repository
+    from stancekit.labeling.sources.registry import READERS
+
+    if format not in READERS:
+        fail(f"unknown --format {format!r}; choose from {', '.join(READERS)}")
+    report = import_documents(READERS[format], open_repository(path, repository), rev, output)
+    for line in report.lines():
+        typer.echo(line)
+    typer.echo(f"-> {output}")
+
+
+@corpus_app.command("select")
+def select_cmd(
+    imported: Annotated[list[Path], typer.Argument(
+        help="Imported documents (JSONL), any sources.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Corpus folder to write.")] = (
+        REAL),
+    seed: Annotated[int, typer.Option(help="Seed of the draw.")] = 13,
+) -> None:
+    """Draw the seeded, stratified sentence selection and keep only the selected documents."""
+    from stancekit.labeling.realnews.corpus import write_selection
+
+    summary = write_selection(imported, output, seed)
+    for source, s in summary["sources"].items():
+        enriched = ", ".join(f"{k} {v}" for k, v in s["enrichment_sentences"].items())
+        typer.echo(f"{source}: frame {s['frame_documents']} documents; random "
+                   f"{s['random_sentences']} sentences from {s['random_documents']} documents; "
+                   f"enrichment {enriched}")
+    typer.echo(f"{summary['sentences']} sentences from {summary['documents']} documents "
+               f"-> {output}")
+
+
+@corpus_app.command("sentences")
+def sentences_cmd(
+    corpus: Annotated[Path, typer.Argument(help="Real-news corpus folder.")] = REAL,
+    output: Annotated[Path, typer.Option("-o", "--output",
+                                         help="Annotation input (JSONL) to write.")] = Path(
+        "pass-input.jsonl"),
+    blind: Annotated[bool, typer.Option(
+        help="Only the sentences of the blind second pass (chosen by a hash of their id).")] = (
+        False),
+    disagreements: Annotated[bool, typer.Option(
+        help="Only the sentences whose two passes differ, with both annotations, for "
+             "adjudication.")] = False,
+) -> None:
+    """Write selected sentences with their context as input for an annotation pass."""
+    from stancekit.labeling.realnews import corpus as real
+
+    pairs = real.disagreements(corpus) if disagreements else None
+    ids = sorted(pairs) if pairs is not None else [
+        sid for sid in sorted(real.selected_sentences(corpus))
+        if not blind or real.in_blind_pass(sid)]
+    n = real.sentences_file(corpus, output, ids, pairs)
+    typer.echo(f"{n} sentences -> {output}")
+
+
+@corpus_app.command("gold")
+def gold_cmd(
+    corpus: Annotated[Path, typer.Argument(help="Real-news corpus folder.")] = REAL,
+    output: Annotated[Path, typer.Option("-o", "--output",
+                                         help="Label Studio JSON export to write.")] = Path(
+        "out/gold.json"),
+) -> None:
+    """Build the Label Studio export of the real-news corpus from its annotation passes."""
+    from stancekit.labeling.realnews.corpus import build_export
+
+    stats = build_export(corpus, output)
+    typer.echo(", ".join(f"{k}: {v}" for k, v in stats.items()) + f" -> {output}")

@@ -1,4 +1,4 @@
-"""The `stancekit demo` command: the whole pipeline on the bundled corpus."""
+"""The `stancekit demo` command: the whole pipeline on the bundled real-news corpus."""
 
 from __future__ import annotations
 
@@ -8,20 +8,25 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._app import BUNDLED, REPO, app
+from stancekit.cli._app import REAL, REPO, SYNTHETIC, app
 
 
 @app.command("demo")
 def demo(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for every output.")] = (
         Path("out")),
-    corpus: Annotated[Path, typer.Option(help="Articles to segment (folder, .jsonl or .csv).")] = (
-        BUNDLED / "articles.jsonl"),
-    export: Annotated[Path, typer.Option(
-        help="Label Studio export with the annotators' work.")] = BUNDLED / "gold.json",
+    corpus: Annotated[Path, typer.Option(
+        help="Annotated real-news corpus folder (documents, selection, annotation passes).")] = (
+        REAL),
+    export: Annotated[Path | None, typer.Option(
+        help="Label Studio export with the annotators' work [default: built from --corpus]."
+    )] = None,
     manifest: Annotated[Path, typer.Option(
         help="Frozen split manifest; new documents are added, old ones never move.")] = (
-        REPO / "splits" / "bundled.json"),
+        REPO / "splits" / "real.json"),
+    synthetic: Annotated[bool, typer.Option(
+        help="Run on the small corpus written by the project instead (its own export and "
+             "manifest).")] = False,
     lead: Annotated[int, typer.Option(help="Annotator id whose label breaks ties.")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the baselines.")] = 13,
     quick: Annotated[bool, typer.Option(help="Small hyperparameter grids for the baselines.")] = (
@@ -29,7 +34,7 @@ def demo(
     force: Annotated[bool, typer.Option(help="Rerun stages whose inputs have not changed.")] = (
         False),
 ) -> None:
-    """Run segment → tasks → agreement → adjudicate → split → build → baselines."""
+    """Run corpus → segment → tasks → agreement → adjudicate → split → build → baselines."""
     from stancekit import schema
     from stancekit.cli.adjudicate import adjudicate
     from stancekit.cli.agreement import agreement
@@ -41,10 +46,16 @@ def demo(
     from stancekit.files import read_text, write_text
     from stancekit.labeling.config import label_config
     from stancekit.labeling.guidelines import GUIDELINES
+    from stancekit.labeling.realnews.corpus import DOCUMENTS, build_export
     from stancekit.stages import Stages
 
     out = output
     stages = Stages(out, force=force)
+    if synthetic:
+        articles, export = SYNTHETIC / "articles.jsonl", SYNTHETIC / "gold.json"
+        manifest, about = REPO / "splits" / "synthetic.json", SYNTHETIC / "CARD.md"
+    else:
+        articles, about = corpus / DOCUMENTS, corpus / "CARD.md"
     sentences, task_file = out / "sentences.jsonl", out / "tasks.json"
     gold, queue, splits = out / "gold.jsonl", out / "queue.json", out / "splits.json"
     dataset, baselines = out / "dataset", out / "baselines"
@@ -57,14 +68,21 @@ def demo(
 
     def copy_manifest() -> None:
         out.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(manifest, splits)
+        if manifest.is_file():
+            shutil.copyfile(manifest, splits)
 
     def build_dataset() -> None:
         write_text(datasheet, read_text(REPO / "DATASHEET.md"))
-        build(export, splits=splits, output=dataset, lead=lead, datasheet=datasheet)
+        build(export, splits=splits, output=dataset, lead=lead, datasheet=datasheet,
+              about=about if about.is_file() else None)
 
-    step("segment", [corpus], [sentences], {}, lambda: segment(corpus, output=sentences))
+    if export is None:
+        export = out / "export.json"
+        step("corpus", [corpus], [export], {}, lambda: typer.echo(
+            ", ".join(f"{k}: {v}" for k, v in build_export(corpus, export).items())))
+    step("segment", [articles], [sentences], {}, lambda: segment(articles, output=sentences))
     step("tasks", [sentences], [task_file], {}, lambda: tasks(sentences, output=task_file))
+
     def write_config() -> None:
         write_text(out / "label_config.xml", label_config())
         typer.echo(f"Label Studio config generated from the schema -> {out / 'label_config.xml'}")
@@ -76,8 +94,9 @@ def demo(
                            plot=out / "agreement.png"))
     step("adjudicate", [export], [gold, queue], {"lead": lead},
          lambda: adjudicate(export, output=gold, queue=queue, lead=lead))
-    step("split", [export, manifest], [splits], {"lead": lead}, lambda: (
-        copy_manifest(), split(export, output=splits, lead=lead)))
+    frozen = [manifest] if manifest.is_file() else []
+    step("split", [export, *frozen], [splits], {"lead": lead}, lambda: (
+        copy_manifest(), split(export, output=splits, lead=lead, test=0.2, validation=0.1)))
     step("build", [export, splits], [dataset], {"lead": lead}, build_dataset)
     step("baselines", [dataset], [baselines / "results.md"], {"seed": seed, "quick": quick},
          lambda: train_cmd(dataset, output=baselines, seed=seed, quick=quick))

@@ -1,0 +1,1 @@
+"""The real-news corpus: a seeded, stratified selection of imported documents and its gold."""

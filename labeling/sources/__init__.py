@@ -1,0 +1,1 @@
+"""Importers of real, redistributable news sources, one module per source."""
