@@ -9,8 +9,9 @@ import skops.io as sio
 
 from stancekit.files import InputError, atomic_open
 
-# Types to load beyond those skops trusts by default: none, the pipelines are built-in parts.
-TRUSTED: frozenset[str] = frozenset()
+# Types to load beyond those skops trusts by default: the cue estimators of the baselines.
+TRUSTED: frozenset[str] = frozenset({"stancekit.baselines.cue_features.CueFeatures",
+                                     "stancekit.baselines.cue_features.CuePrelabeler"})
 
 
 def save_model(model: Any, path: Path | str) -> None:

@@ -15,6 +15,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from stancekit.baselines.cue_features import CueFeatures, CuePrelabeler
 from stancekit.schema import SCHEMA
 
 Grid = dict[str, list]
@@ -47,6 +48,24 @@ def tfidf_svm(seed: int) -> Pipeline:
     ])
 
 
+def cue_prelabeler(seed: int) -> Pipeline:
+    """The cue pre-labeller of `stancekit tasks`, as a row of the results (*seed* unused)."""
+    return Pipeline([("clf", CuePrelabeler())])
+
+
+def cues_tfidf_svm(seed: int) -> Pipeline:
+    """Cue counts and the pre-label next to word and character TF-IDF, class-balanced SVM."""
+    return Pipeline([
+        ("features", FeatureUnion([
+            ("word", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))),
+            ("char", TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5),
+                                     min_df=2)),
+            ("cues", CueFeatures()),
+        ])),
+        ("clf", LinearSVC(class_weight="balanced", random_state=seed)),
+    ])
+
+
 def complement_nb(seed: int) -> Pipeline:
     """TF-IDF word n-grams and complement naive Bayes (no randomness; *seed* is unused)."""
     return Pipeline([
@@ -60,18 +79,24 @@ MODELS: dict[str, Callable[[int], Pipeline]] = {
     "tfidf_logreg": tfidf_logreg,
     "tfidf_svm": tfidf_svm,
     "complement_nb": complement_nb,
+    "cue_prelabeler": cue_prelabeler,
+    "cues_tfidf_svm": cues_tfidf_svm,
 }
 GRIDS: dict[str, Grid] = {
     "majority": {},
     "tfidf_logreg": {"tfidf__ngram_range": [(1, 1), (1, 2)], "clf__C": [1.0, 3.0, 10.0]},
     "tfidf_svm": {"clf__C": [0.1, 0.3, 1.0]},
     "complement_nb": {"tfidf__ngram_range": [(1, 1), (1, 2)], "clf__alpha": [0.1, 0.3, 1.0]},
+    "cue_prelabeler": {},
+    "cues_tfidf_svm": {"features__cues__scale": [0.3, 1.0], "clf__C": [0.1, 0.3, 1.0]},
 }
 TINY_GRIDS: dict[str, Grid] = {
     "majority": {},
     "tfidf_logreg": {"clf__C": [1.0, 10.0]},
     "tfidf_svm": {"clf__C": [0.3]},
     "complement_nb": {"clf__alpha": [0.3]},
+    "cue_prelabeler": {},
+    "cues_tfidf_svm": {"features__cues__scale": [1.0], "clf__C": [0.3]},
 }
 
 

@@ -1,6 +1,6 @@
 """A seeded, documented selection of sentences from imported real news.
 
-Two strata, disjoint by document:
+Two strata, disjoint by sentence:
 
 - ``random``: per source, a simple random sample of political and diplomatic documents (the
   frame), then a random sample of up to *k* sentences from each (more from a source whose
@@ -9,6 +9,10 @@ Two strata, disjoint by document:
 - ``enrichment``: from the frame's sentences outside the random stratum, sentences the cue
   pre-labeller marks as a stance, drawn per source and stance (denials first, as they are
   rarest); the weight is the pool's size over the number drawn.
+- ``supplement:denial``: denials stay rare after enrichment, so a last stratum draws, per
+  source and from all its documents (inside the frame or not), sentences outside the other
+  strata that match a broad list of rejection terms (:data:`DENIAL_TERMS`); the weight is the
+  pool's size over the number drawn. It is drawn last, so the other strata do not depend on it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ POLITICAL_TERMS = re.compile(
     r"military|army|troops|police|court|protest\w*|sanction\w*|embass\w*|diplomat\w*|treaty|"
     r"war|party|opposition|rebels?|ceasefire|united nations|nato|accus\w*|den(?:y|ied|ies)|"
     r"official|secretary|prime minister|security|terror\w*|human rights|legislat\w*)\b", re.I)
+DENIAL_TERMS = re.compile(
+    r"\b(den(?:y|ies|ied|ying|ial)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refut\w+|"
+    r"rebuff\w*|deflect\w*|false(?:ly)?|baseless|unfounded|fabricat\w+|groundless|"
+    r"no evidence|not involved|disput(?:e|es|ed|ing))\b", re.I)
 MIN_WORDS, MAX_CHARS = 5, 600
 
 
@@ -46,6 +54,7 @@ class Plan:
         SCHEMA.stance_names[2]: 110, SCHEMA.stance_names[1]: 50, SCHEMA.stance_names[3]: 45})
     per_enriched_document: int = 2
     min_terms: int = 3
+    supplement: int = 150
 
 
 def in_frame(doc: dict, plan: Plan) -> bool:
@@ -73,12 +82,33 @@ def _sentences(doc: dict) -> list[dict]:
     return [r for r in segment_document(document) if eligible(r)]
 
 
+def _supplement(docs: list[dict], taken: set[str], used: Counter[str], seed: int, source: str,
+                plan: Plan) -> dict:
+    """The ``supplement:denial`` draw of one source, after every other stratum."""
+    pool = [r for doc in sorted(docs, key=lambda d: d["id"]) for r in _sentences(doc)
+            if r["sentence_id"] not in taken and DENIAL_TERMS.search(r["text"])]
+    _rng(seed, source, "supplement", "denial").shuffle(pool)
+    drawn = []
+    for record in pool:
+        if len(drawn) >= plan.supplement:
+            break
+        if used[record["doc_id"]] >= plan.per_enriched_document:
+            continue
+        used[record["doc_id"]] += 1
+        drawn.append(record)
+    weight = round(len(pool) / max(len(drawn), 1), 4)
+    return {"pool": len(pool),
+            "sentences": [{**r, "stratum": "supplement:denial", "weight": weight} for r in drawn]}
+
+
 def select(documents: Iterable[dict], seed: int = 13, plan: Plan | None = None
            ) -> tuple[list[dict], dict]:
     """Selected sentences (with ``stratum`` and ``weight``) and a summary of the draw."""
     plan = plan or Plan()
     by_source: dict[str, list[dict]] = {}
+    everything: dict[str, list[dict]] = {}
     for doc in documents:
+        everything.setdefault(doc["source"], []).append(doc)
         if in_frame(doc, plan):
             by_source.setdefault(doc["source"], []).append(doc)
     predict = cue_tagger().predict
@@ -131,12 +161,18 @@ def select(documents: Iterable[dict], seed: int = 13, plan: Plan | None = None
             weight = round(len(pool) / max(len(drawn), 1), 4)
             chosen += [{**r, "stratum": f"enrichment:{stance}", "weight": weight} for r in drawn]
             enriched[stance] = len(drawn)
+        supplement = _supplement(everything[source], {r["sentence_id"] for r in chosen},
+                                 used, seed, source, plan)
+        chosen += supplement["sentences"]
         summary["sources"][source] = {
             "frame_documents": len(frame), "random_documents": len(sampled),
             "random_sentences": taken,
             "enrichment_pools": {s: len(p) for s, p in pools.items()},
-            "enrichment_sentences": enriched}
+            "enrichment_sentences": enriched,
+            "supplement_pool": supplement["pool"],
+            "supplement_sentences": len(supplement["sentences"])}
     chosen.sort(key=lambda r: (r["source"], r["doc_id"], r["index"]))
+    summary["strata"] = dict(sorted(Counter(r["stratum"] for r in chosen).items()))
     seen: set[str] = set()
     unique = [r for r in chosen if not (r["sentence_id"] in seen or seen.add(r["sentence_id"]))]
     summary["sentences"] = len(unique)

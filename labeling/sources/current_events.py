@@ -27,6 +27,9 @@ PORTAL = "https://en.wikipedia.org/wiki/Portal:Current_events/"
 _LINK = re.compile(r'\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)'
                    r'(?:\s+"((?:[^"\\]|\\.)*)")?\)')
 _BULLET = re.compile(r"^(\s*)\* (.*)$")
+# Items in "+" or "-" bullets are counted and left out: reading them would change the
+# documents, and so the seeded selection, of the bundled corpus.
+_OTHER_BULLET = re.compile(r"^\s*[+-] .*\[\(")
 _FRONT = re.compile(r"^---\n(.*?)\n---\n", re.S)
 # Interlanguage links ("[[es](…)]") and maintenance tags ("[*[citation needed](…)*]").
 _BRACKETED = re.compile(r'\s*\[\*?\[[^\[\]]*\]\([^()\s]*(?:\s+"[^"]*")?\)\*?\]')
@@ -116,6 +119,9 @@ def read(repo: Repository, commit: str) -> Iterator[dict]:
                              field="date")
         day = datetime.date.fromisoformat(date)
         url = PORTAL + f"{day.year}_{day:%B}_{day.day}"
+        for line in text.splitlines():
+            if _OTHER_BULLET.match(line):
+                yield {"id": path, "excluded": "news item in a '+' or '-' bullet (not read)"}
         for section, items in parse_post(text, where):
             body, links = [], []
             offset = 0

@@ -82,5 +82,5 @@ def open_repository(path: Path | str, name: str | None = None) -> Repository:
         url = ""
     if not url:
         raise InputError(path, "the repository has no origin remote: pass --repository OWNER/NAME")
-    owner_name = url.removesuffix(".git").replace(":", "/").split("/")[-2:]
+    owner_name = url.rstrip("/").removesuffix(".git").replace(":", "/").split("/")[-2:]
     return Repository(path, "/".join(owner_name))

@@ -27,7 +27,7 @@ _JOINT_TITLE = re.compile(r"\bjoint\b|ministers?['’] statement|leaders?['’] 
                           r"communiqu|declaration\b", re.I)
 _JOINT_BODY = re.compile(r"released by the (governments|foreign ministers|members) of|"
                          r"joint statement", re.I)
-_SPEAKER = re.compile(r"^([A-Z][A-Z.'’ -]{1,40}):\s")
+_SPEAKER = re.compile(r"^([A-Z][A-Z.'’ -]{0,40}):\s")
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "br", "tr"}
 
 
