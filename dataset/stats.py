@@ -92,7 +92,8 @@ def stats_markdown(stats: dict) -> str:
         f"the gold stance: {_num(a['mean'])} over all sentences, "
         f"{_num(a['mean_multiply_annotated'])} over those annotated more than once.",
         f"- Krippendorff's alpha (nominal, stance, over all sentences of the export annotated "
-        f"more than once): {_num(a['krippendorff_alpha'])}.",
+        f"more than once, ground-truth adjudications left out): "
+        f"{_num(a['krippendorff_alpha'])}.",
         "- Gold labels reached by: " + _pairs(stats["resolution"]) + ".",
         "- Sentences without a gold label (not in the dataset): "
         + (_pairs(stats["excluded"]) or "0") + ".",

@@ -80,11 +80,20 @@ def stance_alpha(units: Iterable[dict[int, dict]]) -> float | None:
     return krippendorff_alpha([[r["stance"] for r in v.values()] for v in units if len(v) > 1])
 
 
+def independent(votes: dict[int, dict]) -> dict[int, dict]:
+    """The annotations of a sentence without ground-truth ones (adjudications, not judgements
+    made independently)."""
+    return {a: r for a, r in votes.items() if not r["ground_truth"]}
+
+
 def agreement_report(export: Export) -> dict:
     """Stance, entity and dyad agreement of all annotators and of each annotator pair."""
     labels = SCHEMA.stance_names
-    votes = {task["data"]["sentence_id"]: v for task, v in iter_units(export) if v}
-    annotators = export.annotators
+    units = [(task, v) for task, v in iter_units(export) if v]
+    truth = sum(len(v) - len(independent(v)) for _, v in units)
+    votes = {task["data"]["sentence_id"]: independent(v) for task, v in units}
+    votes = {sid: v for sid, v in votes.items() if v}
+    annotators = sorted({a for v in votes.values() for a in v})
     confusion = [[0] * len(labels) for _ in labels]
     pairs, all_spans, all_dyads = [], (set(), set()), (set(), set())
     for a, b in combinations(annotators, 2):
@@ -116,6 +125,7 @@ def agreement_report(export: Export) -> dict:
         "tasks": len(export.tasks),
         "sentences": len(votes),
         "annotations": len(export.records),
+        "ground_truth_left_out": truth,
         "annotators": annotators,
         "skipped": dict(sorted(Counter(s["reason"] for s in export.skipped).items())),
         "drafts": export.drafts,
@@ -153,6 +163,10 @@ def markdown_report(report: dict) -> str:
             f"{k} {v}" for k, v in report["skipped"].items()) + ".", ""]
     lines += [f"Drafts seen: {report['drafts']}; predictions seen: {report['predictions']} "
               "(neither counts as an annotation).", ""]
+    if report["ground_truth_left_out"]:
+        lines += [f"Ground-truth annotations left out of agreement: "
+                  f"{report['ground_truth_left_out']} (adjudications of disagreements, not "
+                  "independent judgements).", ""]
     alpha = report["alpha"]
     lines += ["## Stance", "", "| annotator | " + " | ".join(SCHEMA.stance_names) + " |",
               "|---" * (len(SCHEMA.stance_names) + 1) + "|"]

@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,14 @@ def atomic_open(path: Path | str, mode: str = "w") -> Iterator[Any]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def write_together(outputs: Mapping[Path, str]) -> None:
+    """Write several text files so that none is replaced unless all were written."""
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(atomic_open(path)) for path in outputs]
+        for f, text in zip(files, outputs.values(), strict=True):
+            f.write(text)
 
 
 def write_text(path: Path | str, text: str) -> None:

@@ -105,7 +105,8 @@ def test_load_folder_reads_names_and_hashes(dataset):
 def test_training_writes_models_results_and_figures(trained):
     results = json.loads((trained / "results.json").read_text())
     models = results["stance"]["models"]
-    assert list(models) == ["majority", "tfidf_logreg", "tfidf_svm", "complement_nb"]
+    assert list(models) == ["majority", "tfidf_logreg", "tfidf_svm", "complement_nb",
+                            "cue_prelabeler", "cues_tfidf_svm"]
     assert results["stance"]["best_model"] in models
     for name, model in models.items():
         assert model_path(trained, name).is_file()

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from stancekit.files import InputError, atomic_open, iter_jsonl, write_json, write_jsonl
+from stancekit.files import InputError, atomic_open, dumps, iter_jsonl, write_together
 from stancekit.labeling.corpus import read_corpus
 from stancekit.labeling.markup import (
     MarkedSentence,
@@ -46,12 +46,18 @@ def write_selection(imported: Iterable[Path], out_dir: Path, seed: int = 13,
     for doc in sorted(documents, key=lambda d: d["id"]):
         if doc["id"] in kept:
             by_format.setdefault(FORMATS.get(doc["source"], "other"), []).append(doc)
-    for name, docs in by_format.items():
-        write_jsonl(out_dir / DOCUMENTS / f"{name}.jsonl", docs)
-    write_jsonl(out_dir / SELECTION, ({k: r[k] for k in ("sentence_id", "doc_id", "source",
-                                                         "stratum", "weight")} for r in chosen))
-    write_json(out_dir / SUMMARY, summary)
+    outputs = {out_dir / DOCUMENTS / f"{name}.jsonl": _lines(docs)
+               for name, docs in by_format.items()}
+    outputs[out_dir / SELECTION] = _lines({k: r[k] for k in ("sentence_id", "doc_id", "source",
+                                                             "stratum", "weight")}
+                                          for r in chosen)
+    outputs[out_dir / SUMMARY] = dumps(summary)
+    write_together(outputs)
     return summary
+
+
+def _lines(records: Iterable[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 def selected_sentences(corpus_dir: Path) -> dict[str, dict]:

@@ -82,7 +82,7 @@ def build(
 
 def _alpha(export: Export) -> float | None:
     """Krippendorff's alpha of the stance over the sentences annotated more than once."""
-    from stancekit.labeling.agreement import stance_alpha
+    from stancekit.labeling.agreement import independent, stance_alpha
     from stancekit.labeling.export import iter_units
 
-    return stance_alpha(votes for _, votes in iter_units(export))
+    return stance_alpha(independent(votes) for _, votes in iter_units(export))
