@@ -5,12 +5,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test setup system-deps lint bench clean
+.PHONY: demo test setup embeddings system-deps lint bench clean
 
 demo: setup
 	$(BIN)/stancekit demo -o $(OUT)
 
-test: setup system-deps
+test: setup embeddings system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -20,6 +20,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[studio,test]"
+	touch $@
+
+# The optional embedding baseline: a CPU-only torch keeps the install small.
+embeddings: $(VENV)/.embeddings
+
+$(VENV)/.embeddings: $(VENV)/.installed
+	$(BIN)/pip install --quiet "torch==2.13.0+cpu" -e ".[embeddings]"
 	touch $@
 
 system-deps:

@@ -130,3 +130,58 @@ def load_folder(path: Path | str, configs: tuple[str, ...] = ("stance", "entitie
         if isinstance(content, dict):
             folder.manifest_input_sha256 = content.get("input_sha256")
     return folder
+
+
+def _rows(config: str, ds: object, where: str) -> list[dict]:
+    """Rows of one split of a ``datasets`` config, labels as names checked against the schema."""
+    features = ds.features
+    if config == "stance":
+        _check_names(Path(where), "stance", features["stance"], SCHEMA.stance_names)
+        rows = ds.to_list()
+        _stance_names(rows)
+    else:
+        _check_names(Path(where), "ner_tags", features["ner_tags"], SCHEMA.bio_tags)
+        rows = ds.to_list()
+        for row in rows:
+            row["ner_tags"] = [SCHEMA.bio_tags[t] for t in row["ner_tags"]]
+    missing = [c for c in COLUMNS[config] if rows and c not in rows[0]]
+    if missing:
+        raise InputError(where, f"missing column {missing[0]!r}", field=missing[0])
+    return rows
+
+
+def from_datasets(configs: dict[str, object], name: str = "datasets") -> DatasetFolder:
+    """Rows of ``DatasetDict``s by config name (``stance``, optionally ``entities``)."""
+    if "stance" not in configs:
+        raise InputError(name, "needs a 'stance' config")
+    data = {config: {split: _rows(config, ds, f"{name} ({config}/{split})")
+                     for split, ds in dd.items()} for config, dd in configs.items()}
+    digest = hashlib.sha256()
+    files = {}
+    for config, dd in configs.items():
+        for split, ds in dd.items():
+            files[f"{config}/{split}"] = ds._fingerprint
+            digest.update(f"{config}/{split}\0{ds._fingerprint}\n".encode())
+    return DatasetFolder(Path(name), data, digest.hexdigest(), files)
+
+
+def load_data(source: object) -> DatasetFolder:
+    """A dataset folder from ``stancekit build``, a ``DatasetDict`` (the ``stance`` config), a
+    mapping of config name to ``DatasetDict``, or anything ``load_dataset`` accepts."""
+    from datasets import DatasetDict, load_dataset
+
+    if isinstance(source, DatasetDict):
+        return from_datasets({"stance": source})
+    if isinstance(source, dict):
+        return from_datasets(source)
+    path = Path(str(source))
+    if path.is_dir() and (path / "stance").is_dir():
+        return load_folder(path)
+    configs = {}
+    for config in ("stance", "entities"):
+        try:
+            configs[config] = load_dataset(str(source), config)
+        except (FileNotFoundError, ValueError) as e:
+            if config == "stance":
+                raise InputError(source, f"cannot load its 'stance' config: {e}") from None
+    return from_datasets(configs, str(source))

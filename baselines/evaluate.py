@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from stancekit.baselines import dyads, entities, stance
-from stancekit.baselines.data import load_folder
+from stancekit.baselines.data import load_data
 from stancekit.baselines.metrics import classification_metrics
 from stancekit.baselines.persist import load_model
 from stancekit.files import InputError, read_json
@@ -43,7 +43,7 @@ def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "t
     """Metrics of every saved model of a baselines folder on one split of a dataset folder."""
     results = read_results(out_dir)
     seed, resamples = results["seed"], results["bootstrap"]["resamples"]
-    data = load_folder(dataset_dir)
+    data = load_data(dataset_dir)
     rows = data.split("stance", split)
     models = {name: stance_metrics(load_model(model_path(out_dir, name)), rows, seed, resamples)
               for name in results["stance"]["models"]}

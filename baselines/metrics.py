@@ -1,4 +1,4 @@
-"""Classification metrics with a document-level bootstrap; confusion matrices as tables, PNGs."""
+"""Classification metrics from `sklearn.metrics`, document-level bootstrap CIs, confusion plots."""
 
 from __future__ import annotations
 
@@ -6,6 +6,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import (
+    ConfusionMatrixDisplay,
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+)
 
 from stancekit.files import atomic_open
 
@@ -17,7 +24,7 @@ def _round(x: float) -> float:
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict:
-    """Precision, recall and F1 from counts of true positives, predictions and gold items."""
+    """Precision, recall and F1 of matched span sets (sklearn scores labels, not span matches)."""
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -25,15 +32,17 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict:
             "predicted": n_pred}
 
 
-def confusion(y_true: Sequence[int], y_pred: Sequence[int], n: int) -> np.ndarray:
-    """Counts of (true, predicted) label ids, rows true."""
-    m = np.zeros((n, n), dtype=np.int64)
-    np.add.at(m, (np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)), 1)
-    return m
+def _draws(groups: Sequence[str], seed: int, resamples: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's group index, and how often each group is drawn in each resample."""
+    names, index = np.unique(np.asarray(groups), return_inverse=True)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(names), size=(resamples, len(names)))
+    return index, np.stack([np.bincount(d, minlength=len(names)) for d in draws])
 
 
 def _macro_f1(matrices: np.ndarray) -> np.ndarray:
-    """Macro-F1 of each confusion matrix in a stack, over labels that are true or predicted."""
+    """Macro-F1 of each confusion matrix in a stack, over labels that are true or predicted
+    (as `f1_score(average="macro")`), vectorised over the resamples."""
     tp = np.diagonal(matrices, axis1=-2, axis2=-1).astype(float)
     rows, cols = matrices.sum(axis=-1), matrices.sum(axis=-2)
     present = (rows + cols) > 0
@@ -42,41 +51,78 @@ def _macro_f1(matrices: np.ndarray) -> np.ndarray:
     return f1.sum(axis=-1) / np.maximum(present.sum(axis=-1), 1)
 
 
+def _resampled_macro_f1(y_true: Sequence[int], y_pred: Sequence[int], index: np.ndarray,
+                        weights: np.ndarray, n_labels: int) -> np.ndarray:
+    # A resample's confusion matrix is a weighted sum of per-document matrices, which is far
+    # faster than scoring each resample with sklearn.
+    per_group = np.zeros((weights.shape[1], n_labels * n_labels), dtype=np.int64)
+    cells = np.asarray(y_true, dtype=np.int64) * n_labels + np.asarray(y_pred, dtype=np.int64)
+    np.add.at(per_group, (index, cells), 1)
+    return _macro_f1((weights @ per_group).reshape(len(weights), n_labels, n_labels))
+
+
+def _interval(values: np.ndarray, confidence: float = 0.95) -> list[float]:
+    alpha = (1 - confidence) / 2
+    return [_round(np.quantile(values, alpha)), _round(np.quantile(values, 1 - alpha))]
+
+
 def bootstrap_macro_f1(y_true: Sequence[int], y_pred: Sequence[int], groups: Sequence[str],
                        n_labels: int, seed: int, resamples: int = 1000,
                        confidence: float = 0.95) -> list[float]:
     """Percentile interval of macro-F1 over documents resampled with replacement."""
-    names, index = np.unique(np.asarray(groups), return_inverse=True)
-    per_group = np.zeros((len(names), n_labels * n_labels), dtype=np.int64)
-    cells = np.asarray(y_true, dtype=np.int64) * n_labels + np.asarray(y_pred, dtype=np.int64)
-    np.add.at(per_group, (index, cells), 1)
-    rng = np.random.default_rng(seed)
-    draws = rng.integers(0, len(names), size=(resamples, len(names)))
-    weights = np.stack([np.bincount(d, minlength=len(names)) for d in draws])
-    matrices = (weights @ per_group).reshape(resamples, n_labels, n_labels)
-    scores = _macro_f1(matrices)
-    alpha = (1 - confidence) / 2
-    return [_round(np.quantile(scores, alpha)), _round(np.quantile(scores, 1 - alpha))]
+    index, weights = _draws(groups, seed, resamples)
+    scores = _resampled_macro_f1(y_true, y_pred, index, weights, n_labels)
+    return _interval(scores, confidence)
+
+
+def paired_bootstrap(y_true: Sequence[int], pred_a: Sequence[int], pred_b: Sequence[int],
+                     groups: Sequence[str], n_labels: int, seed: int,
+                     resamples: int = 1000) -> dict:
+    """Macro-F1 difference A − B on the same resampled documents: its CI and the share of
+    resamples where A does not beat B (a one-sided p-value)."""
+    index, weights = _draws(groups, seed, resamples)
+    diff = (_resampled_macro_f1(y_true, pred_a, index, weights, n_labels)
+            - _resampled_macro_f1(y_true, pred_b, index, weights, n_labels))
+    observed = (f1_score(y_true, pred_a, average="macro", zero_division=0)
+                - f1_score(y_true, pred_b, average="macro", zero_division=0))
+    return {"difference": _round(observed), "ci95": _interval(diff),
+            "p_value": _round(float(np.mean(diff <= 0))), "resamples": resamples}
+
+
+def bootstrap_span_f1(counts: np.ndarray, groups: Sequence[str], seed: int,
+                      resamples: int = 1000) -> list[float]:
+    """Percentile interval of micro-F1 from per-item (matched, predicted, gold) counts, over
+    documents resampled with replacement."""
+    index, weights = _draws(groups, seed, resamples)
+    per_group = np.zeros((weights.shape[1], 3))
+    np.add.at(per_group, index, np.asarray(counts, dtype=float).reshape(-1, 3))
+    tp, pred, gold = (weights @ per_group).T
+    f1 = np.where(pred + gold > 0, 2 * tp / np.maximum(pred + gold, 1), 0.0)
+    return _interval(f1)
 
 
 def classification_metrics(y_true: Sequence[int], y_pred: Sequence[int], groups: Sequence[str],
                            labels: Sequence[str], seed: int, resamples: int = 1000) -> dict:
     """Accuracy, macro-F1 with a bootstrap CI, per-label precision/recall/F1/support, confusion."""
-    n = len(labels)
-    m = confusion(y_true, y_pred, n)
-    tp = np.diagonal(m).astype(float)
-    support, predicted = m.sum(axis=1), m.sum(axis=0)
-    per_label = {name: prf(int(tp[i]), int(predicted[i]), int(support[i]))
-                 for i, name in enumerate(labels)}
-    total = int(m.sum())
+    ids = list(range(len(labels)))
+    total = len(y_true)
+    if not total:
+        return {"n": 0, "accuracy": 0.0, "macro_f1": 0.0, "macro_f1_ci95": [0.0, 0.0],
+                "per_label": {name: prf(0, 0, 0) for name in labels},
+                "confusion": [[0] * len(ids) for _ in ids]}
+    p, r, f, support = precision_recall_fscore_support(y_true, y_pred, labels=ids,
+                                                       zero_division=0)
+    matrix = confusion_matrix(y_true, y_pred, labels=ids)
     return {
         "n": total,
-        "accuracy": _round(tp.sum() / total) if total else 0.0,
-        "macro_f1": _round(_macro_f1(m)),
-        "macro_f1_ci95": (bootstrap_macro_f1(y_true, y_pred, groups, n, seed, resamples)
-                          if total else [0.0, 0.0]),
-        "per_label": per_label,
-        "confusion": m.tolist(),
+        "accuracy": _round(accuracy_score(y_true, y_pred)),
+        "macro_f1": _round(f1_score(y_true, y_pred, average="macro", zero_division=0)),
+        "macro_f1_ci95": bootstrap_macro_f1(y_true, y_pred, groups, len(ids), seed, resamples),
+        "per_label": {name: {"precision": _round(p[i]), "recall": _round(r[i]),
+                             "f1": _round(f[i]), "support": int(support[i]),
+                             "predicted": int(matrix[:, i].sum())}
+                      for i, name in enumerate(labels)},
+        "confusion": matrix.tolist(),
     }
 
 
@@ -91,24 +137,22 @@ def confusion_markdown(matrix: Sequence[Sequence[int]], labels: Sequence[str]) -
 
 def plot_confusion(matrix: Sequence[Sequence[int]], labels: Sequence[str], title: str,
                    path: Path | str) -> None:
-    """Save a confusion matrix heat map with counts as a PNG (no timestamp in the file)."""
+    """Save a row-normalised confusion matrix (recall per gold label) as a print-quality PNG."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    m = np.asarray(matrix)
-    fig = Figure(figsize=(1.2 * len(labels) + 2, 1.1 * len(labels) + 1.5), dpi=100)
+    m = np.asarray(matrix, dtype=float)
+    rows = m.sum(axis=1, keepdims=True)
+    normalised = np.divide(m, rows, out=np.zeros_like(m), where=rows > 0)
+    fig = Figure(figsize=(1.1 * len(labels) + 2.6, 1.0 * len(labels) + 2.0), dpi=200,
+                 layout="constrained")
     ax = fig.add_subplot()
-    ax.imshow(m, cmap="Blues")
-    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
-    ax.set_yticks(range(len(labels)), labels)
+    ConfusionMatrixDisplay(normalised, display_labels=list(labels)).plot(
+        ax=ax, cmap="Blues", values_format=".2f", colorbar=False, xticks_rotation=30)
     ax.set_xlabel("predicted")
-    ax.set_ylabel("gold")
-    ax.set_title(title)
-    high = m.max() / 2 if m.size else 0
-    for (i, j), v in np.ndenumerate(m):
-        ax.text(j, i, str(v), ha="center", va="center", color="white" if v > high else "black")
-    fig.tight_layout()
+    ax.set_ylabel("gold (rows sum to 1)")
+    ax.set_title(title, fontsize=10, wrap=True)
     with atomic_open(path, "wb") as f:
         fig.savefig(f, format="png", metadata={"Software": None})

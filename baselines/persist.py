@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -9,15 +10,33 @@ import skops.io as sio
 
 from stancekit.files import InputError, atomic_open
 
-# Types to load beyond those skops trusts by default: the cue estimators of the baselines.
+# Types to load beyond those skops trusts by default: the baselines' own estimators and the
+# private parts of a fitted CalibratedClassifierCV.
 TRUSTED: frozenset[str] = frozenset({"stancekit.baselines.cue_features.CueFeatures",
-                                     "stancekit.baselines.cue_features.CuePrelabeler"})
+                                     "stancekit.baselines.cue_features.CuePrelabeler",
+                                     "stancekit.baselines.entities.SpanTagger",
+                                     "stancekit.baselines.embeddings.SentenceEmbeddings",
+                                     "sklearn.calibration._CalibratedClassifier",
+                                     "sklearn.calibration._SigmoidCalibration"})
+
+
+def slim(model: Any) -> Any:
+    """Drop what a fitted model keeps only for introspection (TF-IDF ``stop_words_``, the terms
+    pruned by ``min_df``/``max_features``, often most of the file); return *model*."""
+    if hasattr(model, "stop_words_"):
+        model.stop_words_ = None
+    parts = [s for _, s in getattr(model, "steps", [])]
+    parts += [t for _, t in getattr(model, "transformer_list", [])]
+    parts += [c.estimator for c in getattr(model, "calibrated_classifiers_", [])]
+    for part in parts:
+        slim(part)
+    return model
 
 
 def save_model(model: Any, path: Path | str) -> None:
-    """Write *model* to a ``.skops`` file atomically."""
+    """Write *model* (slimmed) to a ``.skops`` file atomically."""
     with atomic_open(path, "wb") as f:
-        f.write(sio.dumps(model))
+        f.write(sio.dumps(slim(model), compression=zipfile.ZIP_DEFLATED, compresslevel=9))
 
 
 def load_model(path: Path | str, trusted: frozenset[str] = TRUSTED) -> Any:

@@ -48,6 +48,23 @@ def _source_table(results: dict, split: str) -> list[str]:
             + "."]
 
 
+def _comparison(results: dict, split: str) -> list[str]:
+    comp = results["stance"].get("comparison") or {}
+    c = comp.get("splits", {}).get(split)
+    if not c:
+        return []
+    lo, hi = c["ci95"]
+    return ["", f"Paired bootstrap ({c['resamples']} resamples of documents), {comp['a']} − "
+            f"{comp['b']} (the two best by CV): macro-F1 difference {c['difference']:+.3f} "
+            f"(95% CI {lo:+.3f} to {hi:+.3f}); share of resamples where {comp['a']} does not "
+            f"beat {comp['b']}: p = {c['p_value']:.3f}."]
+
+
+def _ci(scores: dict) -> str:
+    ci = scores.get("micro_f1_ci95")
+    return f" Micro-F1 95% CI {ci[0]:.3f}–{ci[1]:.3f} (documents resampled)." if ci else ""
+
+
 def _prf_table(first: str, rows: dict) -> list[str]:
     lines = [f"| {first} | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {name} | {_f(s['precision'])} | {_f(s['recall'])} | {_f(s['f1'])} | "
@@ -76,15 +93,53 @@ def results_markdown(results: dict) -> str:
                 f"Confusion matrix of {best} ({split}):", "",
                 confusion_markdown(results["stance"]["models"][best]["scores"][split]["confusion"],
                                    SCHEMA.stance_names).rstrip()]
+        out += _comparison(results, split)
         out += _source_table(results, split)
-        ent = results["entities"]["scores"][split]
-        out += ["", f"## Entities ({split}, exact span match)", "",
-                *_prf_table("type", {**ent["per_type"], "micro": ent["micro"]})]
+        if results["entities"]:
+            ent = results["entities"]["scores"][split]
+            out += ["", f"## Entities ({split}, exact span match)", "",
+                    *_prf_table("type", {**ent["per_type"], "micro": ent["micro"]}), "",
+                    _ci(ent).strip()]
         dy = results["dyads"]["scores"][split]
         out += ["", f"## Dyads ({split}, heuristic on gold stance and entities)", "",
-                *_prf_table("stance", {**dy["per_stance"], "micro": dy["micro"]})]
+                *_prf_table("stance", {**dy["per_stance"], "micro": dy["micro"]}), "",
+                _ci(dy).strip()]
     params = "; ".join(f"{name}: {m['best_params'] or 'no parameters'}"
                        for name, m in results["stance"]["models"].items())
-    out += ["", f"Best parameters: {params}; entity tagger: "
-            f"{results['entities']['best_params']}.", ""]
+    tagger = results["entities"]["best_params"] if results["entities"] else "not trained"
+    out += ["", f"Best parameters: {params}; entity tagger: {tagger}.", ""]
     return "\n".join(out)
+
+
+def _tex(text: str) -> str:
+    return text.replace("_", "\\_").replace("%", "\\%").replace("&", "\\&")
+
+
+def results_latex(results: dict, split: str = "test") -> str:
+    """A paper-ready LaTeX table (booktabs) of the stance models on *split*."""
+    models = results["stance"]["models"]
+    if split not in next(iter(models.values()))["scores"]:
+        split = next(iter(next(iter(models.values()))["scores"]), split)
+    labels = SCHEMA.stance_names
+    best = results["stance"]["best_model"]
+    lines = ["\\begin{table}[t]", "\\centering", "\\small",
+             "\\begin{tabular}{l" + "r" * (4 + len(labels)) + "}", "\\toprule",
+             "Model & CV macro-F1 & Acc. & Macro-F1 & 95\\% CI & "
+             + " & ".join(f"F1 {_tex(n)}" for n in labels) + " \\\\", "\\midrule"]
+    for name, m in models.items():
+        s = m["scores"].get(split)
+        if s is None:
+            continue
+        shown = f"\\textbf{{{_tex(name)}}}" if name == best else _tex(name)
+        lo, hi = s["macro_f1_ci95"]
+        lines.append(f"{shown} & {_f(m['cv_macro_f1'])} & {s['accuracy']:.3f} & "
+                     f"{s['macro_f1']:.3f} & {lo:.3f}--{hi:.3f} & "
+                     + " & ".join(f"{s['per_label'][n]['f1']:.3f}" for n in labels)
+                     + " \\\\")
+    n = next(iter(models.values()))["scores"][split]["n"] if models else 0
+    lines += ["\\bottomrule", "\\end{tabular}",
+              f"\\caption{{Stance baselines on the {split} split ({n} sentences). Model "
+              "selection by grouped 5-fold cross-validation on train; 95\\% CIs from "
+              f"{results['bootstrap']['resamples']} bootstrap resamples of documents.}}",
+              "\\label{tab:stance-baselines}", "\\end{table}", ""]
+    return "\n".join(lines)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from stancekit.baselines import stance
-from stancekit.baselines.data import load_folder
+from stancekit.baselines.data import load_data
 from stancekit.files import InputError
 
 SUMMARY = ("n", "accuracy", "macro_f1", "macro_f1_ci95")
@@ -30,16 +30,16 @@ def per_source(metrics: Callable[[Sequence[dict]], dict], rows: Sequence[dict]) 
             ((name, metrics(subset)) for name, subset in groups.items())}
 
 
-def cross_source(dataset_dir: Any, seed: int = 13, folds: int = 5, tiny: bool = False,
-                 resamples: int = 1000) -> dict:
+def cross_source(dataset: Any, seed: int = 13, folds: int = 5, tiny: bool = False,
+                 resamples: int = 1000, n_jobs: int | None = None) -> dict:
     """For each source, every stance model selected and fit on the others, scored on it."""
     from stancekit.baselines.evaluate import stance_metrics
 
-    data = load_folder(dataset_dir, configs=("stance",))
+    data = load_data(dataset)
     rows = [r for split in data.configs["stance"].values() for r in split]
     groups = by_source(rows)
     if len(groups) < 2:
-        raise InputError(dataset_dir, "the cross-source evaluation needs rows of at least two "
+        raise InputError(str(dataset), "the cross-source evaluation needs rows of at least two "
                          f"sources in the 'source' column (found {len(groups)})")
     grids = stance.TINY_GRIDS if tiny else stance.GRIDS
     held_out: dict[str, dict] = {}
@@ -49,8 +49,9 @@ def cross_source(dataset_dir: Any, seed: int = 13, folds: int = 5, tiny: bool = 
         cv = stance.grouped_folds(y, [r["doc_id"] for r in train], folds, seed)
         models = {}
         for name in stance.MODELS:
-            selection = stance.select(name, texts, y, cv, grids[name], seed)
-            model = stance.fit(name, selection["best_params"], texts, y, seed)
+            if stance.missing_extra(name):
+                continue
+            model, selection = stance.search(name, texts, y, cv, grids[name], seed, n_jobs)
             scores = stance_metrics(model, test, seed, resamples)
             models[name] = {"cv_macro_f1": selection["cv_macro_f1"],
                             "best_params": selection["best_params"],

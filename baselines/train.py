@@ -1,6 +1,8 @@
-"""Training all baselines on a dataset folder: model selection on train, one evaluation per split.
+"""Training all baselines: grouped grid search on train, calibration, one evaluation per split.
 
-Run as ``stancekit baselines train DATASET_DIR -o DIR`` or ``python -m stancekit.baselines.train``.
+Run as ``stancekit baselines train DATASET -o DIR`` or ``python -m stancekit.baselines.train``;
+from Python, ``train(dataset, out_dir)`` takes a dataset folder, a ``DatasetDict`` or anything
+``load_dataset`` accepts.
 """
 
 from __future__ import annotations
@@ -9,12 +11,11 @@ import functools
 import os
 from pathlib import Path
 
-import numpy as np
-from sklearn.model_selection import GroupKFold
 from tqdm import tqdm
 
 from stancekit.baselines import dyads, entities, stance
-from stancekit.baselines.data import load_folder
+from stancekit.baselines.cards import entity_card, model_card
+from stancekit.baselines.data import load_data
 from stancekit.baselines.evaluate import (
     BOOTSTRAP_UNIT,
     ENTITY_MODEL,
@@ -23,9 +24,9 @@ from stancekit.baselines.evaluate import (
     model_path,
     stance_metrics,
 )
-from stancekit.baselines.metrics import plot_confusion
+from stancekit.baselines.metrics import paired_bootstrap, plot_confusion
 from stancekit.baselines.persist import save_model
-from stancekit.baselines.report import results_markdown
+from stancekit.baselines.report import results_latex, results_markdown
 from stancekit.baselines.sources import per_source
 from stancekit.files import write_json, write_text
 from stancekit.schema import SCHEMA
@@ -36,50 +37,74 @@ FIGURES = "figures"
 TRAIN = "train"
 
 
-def _entity_folds(rows: list[dict], n_splits: int, seed: int) -> list:
-    groups = np.asarray([r["doc_id"] for r in rows])
-    n_splits = min(n_splits, len(set(groups)))
-    if n_splits < 2:
-        return []
-    cv = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    return list(cv.split(np.zeros(len(rows)), groups=groups))
+def _compare(models: dict, rows_by_split: dict, seed: int, resamples: int) -> dict:
+    """A paired bootstrap over documents between the two best models by CV, per split."""
+    ranked = sorted((n for n in models if models[n]["cv_macro_f1"] is not None),
+                    key=lambda n: -models[n]["cv_macro_f1"])
+    if len(ranked) < 2:
+        return {}
+    best, runner_up = ranked[:2]
+    out = {"a": best, "b": runner_up, "splits": {}}
+    for split, rows in rows_by_split.items():
+        y = stance.label_ids(rows)
+        out["splits"][split] = paired_bootstrap(
+            y, models[best]["predictions"][split], models[runner_up]["predictions"][split],
+            [r["doc_id"] for r in rows], len(SCHEMA.stance_names), seed, resamples)
+    return out
 
 
-def train(dataset_dir: Path | str, out_dir: Path | str, seed: int = 13, folds: int = 5,
-          tiny: bool = False, resamples: int = 1000, progress: bool | None = None) -> dict:
-    """Select, fit, save and evaluate every baseline; write results.json, results.md, figures."""
+def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
+          tiny: bool = False, resamples: int = 1000, n_jobs: int | None = None,
+          progress: bool | None = None) -> dict:
+    """Search, calibrate, save and evaluate every baseline; write results, cards and figures."""
     out_dir = Path(out_dir)
     disable = (not os.isatty(2)) if progress is None else not progress
-    data = load_folder(dataset_dir)
+    data = load_data(dataset)
     rows = data.split("stance", TRAIN)
     texts, y = [r["text"] for r in rows], stance.label_ids(rows)
     cv_folds = stance.grouped_folds(y, [r["doc_id"] for r in rows], folds, seed)
     grids = stance.TINY_GRIDS if tiny else stance.GRIDS
-    eval_splits = [s for s in data.configs["stance"] if s != TRAIN]
+    evaluated = {s: data.split("stance", s) for s in data.configs["stance"] if s != TRAIN}
 
-    models = {}
+    models, skipped = {}, {}
     for name in tqdm(stance.MODELS, desc="stance models", disable=disable):
-        selection = stance.select(name, texts, y, cv_folds, grids[name], seed)
-        model = stance.fit(name, selection["best_params"], texts, y, seed)
+        missing = stance.missing_extra(name)
+        if missing:
+            skipped[name] = missing
+            tqdm.write(f"skipped {name}: {missing}")
+            continue
+        model, selection = stance.search(name, texts, y, cv_folds, grids[name], seed, n_jobs)
         save_model(model, model_path(out_dir, name))
-        scores = {split: stance_metrics(model, data.split("stance", split), seed, resamples)
-                  for split in eval_splits}
         score = functools.partial(stance_metrics, model, seed=seed, resamples=resamples)
-        sources = {split: per_source(score, data.split("stance", split)) for split in eval_splits}
+        scores = {split: score(split_rows) for split, split_rows in evaluated.items()}
         for split, metrics in scores.items():
-            plot_confusion(metrics["confusion"], SCHEMA.stance_names, f"{name} ({split})",
+            plot_confusion(metrics["confusion"], SCHEMA.stance_names,
+                           f"{name}, {split} split (n={metrics['n']})",
                            out_dir / FIGURES / f"confusion_{name}_{split}.png")
         models[name] = {**selection, "file": f"{MODELS_DIR}/{name}.skops", "scores": scores,
-                        "scores_by_source": sources}
+                        "scores_by_source": {s: per_source(score, r)
+                                             for s, r in evaluated.items()},
+                        "predictions": {s: model.predict([r["text"] for r in split_rows])
+                                        for s, split_rows in evaluated.items()}}
+    comparison = _compare(models, evaluated, seed, resamples)
+    for m in models.values():
+        del m["predictions"]
     best = max(models, key=lambda n: -1 if models[n]["cv_macro_f1"] is None
                else models[n]["cv_macro_f1"])
 
-    entity_rows = data.split("entities", TRAIN)
-    feats = entities.featurize(entity_rows)
-    selection = entities.select(entity_rows, feats, _entity_folds(entity_rows, folds, seed),
-                                entities.TINY_GRID if tiny else entities.GRID, seed)
-    tagger = entities.fit(selection["best_params"], entity_rows, feats, seed)
-    save_model(tagger, model_path(out_dir, ENTITY_MODEL))
+    entity_results = None
+    if "entities" in data.configs:
+        entity_rows = data.split("entities", TRAIN)
+        tagger, selection = entities.search(entity_rows, [r["doc_id"] for r in entity_rows],
+                                            folds, entities.TINY_GRID if tiny else entities.GRID,
+                                            seed, n_jobs)
+        save_model(tagger, model_path(out_dir, ENTITY_MODEL))
+        entity_results = {
+            **selection, "model": "DictVectorizer + LogisticRegression over token features",
+            "file": f"{MODELS_DIR}/{ENTITY_MODEL}.skops",
+            "scores": {split: entities.evaluate(tagger, data.split("entities", split), seed,
+                                                resamples)
+                       for split in data.configs["entities"] if split != TRAIN}}
 
     packages = package_versions(PACKAGES)
     results = {
@@ -88,23 +113,27 @@ def train(dataset_dir: Path | str, out_dir: Path | str, seed: int = 13, folds: i
         "dataset": data.provenance(),
         "seed": seed,
         "labels": SCHEMA.stance_names,
-        "model_selection": {"method": "StratifiedGroupKFold", "groups": "doc_id",
-                            "folds": len(cv_folds), "scoring": "macro-F1",
-                            "data": TRAIN, "grids": "tiny" if tiny else "default"},
+        "model_selection": {"method": "GridSearchCV with StratifiedGroupKFold",
+                            "groups": "doc_id", "folds": len(cv_folds), "scoring": "f1_macro",
+                            "data": TRAIN, "grids": "tiny" if tiny else "default",
+                            "calibration": "CalibratedClassifierCV (sigmoid) on the same folds"},
         "bootstrap": {"unit": BOOTSTRAP_UNIT, "resamples": resamples, "confidence": 0.95,
                       "seed": seed},
         "stance": {"best_model": best, "best_by": "cross-validated macro-F1 on train",
-                   "models": models},
-        "entities": {**selection, "model": "DictVectorizer + LogisticRegression",
-                     "file": f"{MODELS_DIR}/{ENTITY_MODEL}.skops",
-                     "scores": {split: entities.evaluate(tagger, data.split("entities", split))
-                                for split in eval_splits}},
+                   "comparison": comparison, "models": models, "skipped": skipped},
+        "entities": entity_results,
         "dyads": {"method": "heuristic on gold stance and gold entities",
-                  "scores": {split: dyads.evaluate(data.split("stance", split))
-                             for split in [TRAIN, *eval_splits]}},
+                  "scores": {split: dyads.evaluate(split_rows, seed, resamples)
+                             for split, split_rows in
+                             {TRAIN: rows, **evaluated}.items()}},
     }
     write_json(out_dir / RESULTS, results)
     write_text(out_dir / "results.md", results_markdown(results))
+    write_text(out_dir / "results.tex", results_latex(results))
+    for name in models:
+        write_text(out_dir / MODELS_DIR / f"{name}.md", model_card(results, name))
+    if entity_results:
+        write_text(out_dir / MODELS_DIR / f"{ENTITY_MODEL}.md", entity_card(results))
     return results
 
 

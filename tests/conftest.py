@@ -81,11 +81,11 @@ def studio(studio_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         server.stop()
 
 
-def require_system(what: str, reason: str) -> NoReturn:
+def require_system(what: str, reason: str, install: str = "bash scripts/system-deps.sh"
+                   ) -> NoReturn:
     """Skip a test whose system dependency is missing; fail it instead when ``CI`` is set."""
     if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI is set, so the {what} tests must run "
-                    "(bash scripts/system-deps.sh installs it)")
+        pytest.fail(f"{reason}; CI is set, so the {what} tests must run ({install} installs it)")
     pytest.skip(reason)
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 import skops.io as sio
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from typer.testing import CliRunner
 
 from stancekit.baselines import dyads, entities
+from stancekit.baselines import stance as stance_models
 from stancekit.baselines.data import load_folder
 from stancekit.baselines.evaluate import evaluate_saved, model_path
 from stancekit.baselines.persist import load_model
@@ -105,8 +107,10 @@ def test_load_folder_reads_names_and_hashes(dataset):
 def test_training_writes_models_results_and_figures(trained):
     results = json.loads((trained / "results.json").read_text())
     models = results["stance"]["models"]
-    assert list(models) == ["majority", "tfidf_logreg", "tfidf_svm", "complement_nb",
-                            "cue_prelabeler", "cues_tfidf_svm"]
+    skipped = results["stance"]["skipped"]
+    assert list(models) == [n for n in stance_models.MODELS if n not in skipped]
+    assert {"majority", "tfidf_logreg", "tfidf_svm", "complement_nb", "cue_prelabeler",
+            "cues_tfidf_svm"} <= set(models)
     assert results["stance"]["best_model"] in models
     for name, model in models.items():
         assert model_path(trained, name).is_file()
@@ -124,6 +128,19 @@ def test_training_writes_models_results_and_figures(trained):
     assert {"scikit-learn", "datasets", "numpy", "stancekit"} <= set(results["packages"])
     md = (trained / "results.md").read_text()
     assert "| gold \\ predicted |" in md and "tfidf_svm" in md
+    assert "Paired bootstrap" in md and "Micro-F1 95% CI" in md
+    comparison = results["stance"]["comparison"]
+    assert comparison["a"] == results["stance"]["best_model"]
+    assert 0 <= comparison["splits"]["test"]["p_value"] <= 1
+    lo, hi = results["entities"]["scores"]["test"]["micro_f1_ci95"]
+    assert 0 <= lo <= hi <= 1
+    assert "\\begin{tabular}" in (trained / "results.tex").read_text()
+    for name, model in models.items():
+        card = (trained / "models" / f"{name}.md").read_text()
+        assert "## Intended use" in card and "## Limits" in card
+        assert (model["calibration"] is None) == (name in ("majority", "cue_prelabeler"))
+    size = sum(p.stat().st_size for p in (trained / "models").glob("*.skops"))
+    assert size < 20 * 2**20
 
 
 def test_same_data_and_seed_give_the_same_results_bytes(dataset, trained, tmp_path):
@@ -193,7 +210,7 @@ def _shout(x):
 
 
 def test_skops_load_refuses_untrusted_types(trained, tmp_path):
-    assert isinstance(load_model(model_path(trained, "tfidf_svm")), Pipeline)
+    assert isinstance(load_model(model_path(trained, "tfidf_svm")), CalibratedClassifierCV)
     bad = tmp_path / "bad.skops"
     sio.dump(Pipeline([("f", FunctionTransformer(_shout))]), bad)
     with pytest.raises(InputError, match="untrusted"):
@@ -277,3 +294,52 @@ def test_predict_to_studio_adds_predictions_and_serves_least_margin_first(
     assert again.exit_code == 0, again.output
     assert "imported: 0" in again.output and "already_predicted: 12" in again.output
     assert len(studio.client.predictions.list(project=project.id)) == 12
+
+
+def test_train_accepts_a_datasetdict_and_load_dataset_paths(dataset, tmp_path):
+    from datasets import load_dataset
+
+    files = {p.stem: str(p) for p in sorted((dataset / "stance").glob("*.parquet"))}
+    stance_dd = load_dataset("parquet", data_files=files)
+    results = train(stance_dd, tmp_path / "dd", folds=3, tiny=True, resamples=50)
+    assert results["entities"] is None
+    assert results["stance"]["models"]["tfidf_logreg"]["scores"]["test"]["n"] == len(
+        stance_dd["test"])
+    by_path = train(str(dataset), tmp_path / "path", folds=3, tiny=True, resamples=50)
+    assert by_path["entities"] is not None
+
+
+def test_cross_source_trains_on_the_others(dataset, tmp_path):
+    from stancekit.baselines.sources import cross_source
+
+    with pytest.raises(InputError, match="at least two sources"):
+        cross_source(dataset, folds=3, tiny=True, resamples=50)
+
+
+def test_embedding_baseline_runs_offline_from_the_bundled_weights(dataset, trained, tmp_path,
+                                                                   monkeypatch):
+    from conftest import require_system
+
+    from stancekit.baselines import embeddings
+
+    if not embeddings.available():
+        require_system("embedding", embeddings.MISSING, "make embeddings")
+    results = json.loads((trained / "results.json").read_text())
+    assert "minilm_logreg" in results["stance"]["models"]
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    model = load_model(model_path(trained, "minilm_logreg"))
+    predicted = model.predict_proba(["Moscow rejected the accusations as baseless."])
+    assert predicted.shape == (1, len(SCHEMA.stance_names))
+    weights = embeddings.cache_dir() / "all-MiniLM-L6-v2" / "model.safetensors"
+    assert weights.stat().st_size > 80 * 2**20
+
+
+def test_a_missing_extra_is_skipped_with_what_to_install(dataset, tmp_path, monkeypatch):
+    from stancekit.baselines import embeddings
+
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    monkeypatch.setitem(stance_models.OPTIONAL, "minilm_logreg",
+                        (embeddings.available, embeddings.MISSING))
+    results = train(dataset, tmp_path / "run", folds=3, tiny=True, resamples=50)
+    assert "minilm_logreg" not in results["stance"]["models"]
+    assert "pip install 'stancekit[embeddings]'" in results["stance"]["skipped"]["minilm_logreg"]

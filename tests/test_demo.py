@@ -1,4 +1,4 @@
-"""`stancekit demo` runs the whole pipeline on the bundled corpus, resumes, and is deterministic."""
+"""`stancekit demo` runs the pipeline on the bundled real-news corpus, resumes, is deterministic."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def test_demo_writes_every_stage(demo_out: tuple[Path, str]) -> None:
     out, stdout = demo_out
-    for name in ("sentences.jsonl", "tasks.json", "label_config.xml", "agreement.md",
+    for name in ("export.json", "sentences.jsonl", "tasks.json", "label_config.xml", "agreement.md",
                  "gold.jsonl", "queue.json", "splits.json", "dataset/README.md",
                  "baselines/results.json", "baselines/results.md"):
         assert (out / name).exists(), name
@@ -39,7 +39,7 @@ def test_demo_resumes_without_rerunning(demo_out: tuple[Path, str]) -> None:
     out, _ = demo_out
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     stdout = _demo(out)
-    assert stdout.count("up to date") == 8
+    assert stdout.count("up to date") == 9
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
@@ -49,3 +49,17 @@ def test_demo_is_deterministic(demo_out: tuple[Path, str], tmp_path: Path) -> No
     for name in ("sentences.jsonl", "tasks.json", "gold.jsonl", "splits.json",
                  "dataset/stance/train.parquet", "dataset/README.md", "baselines/results.json"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_demo_card_and_rows_carry_the_real_sources(demo_out: tuple[Path, str]) -> None:
+    import pyarrow.parquet as pq
+
+    out, _ = demo_out
+    card = (out / "dataset" / "README.md").read_text(encoding="utf-8")
+    assert "license: cc-by-sa-4.0" in card and "The text is real news" in card
+    rows = pq.read_table(out / "dataset" / "stance" / "test.parquet").to_pylist()
+    assert {r["license"] for r in rows} == {"CC BY 2.5", "CC BY-SA 4.0",
+                                            "Public domain (17 U.S.C. 105)"}
+    assert all(r["source"] and r["url"] and r["stratum"] and r["weight"] > 0 for r in rows)
+    assert set(json.loads((out / "splits.json").read_text())["documents"]) == {
+        "train", "validation", "test"}

@@ -42,6 +42,7 @@ DENIAL_TERMS = re.compile(
     r"rebuff\w*|deflect\w*|false(?:ly)?|baseless|unfounded|fabricat\w+|groundless|"
     r"no evidence|not involved|disput(?:e|es|ed|ing))\b", re.I)
 MIN_WORDS, MAX_CHARS = 5, 600
+_, ACCUSATION, DENIAL, APPEAL = SCHEMA.stance_names
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Plan:
     random_sentences: int = 900
     per_document: int = 4
     enrichment: dict[str, int] = field(default_factory=lambda: {
-        SCHEMA.stance_names[2]: 110, SCHEMA.stance_names[1]: 50, SCHEMA.stance_names[3]: 45})
+        DENIAL: 110, ACCUSATION: 50, APPEAL: 45})
     per_enriched_document: int = 2
     min_terms: int = 3
     supplement: int = 150
@@ -87,7 +88,7 @@ def _supplement(docs: list[dict], taken: set[str], used: Counter[str], seed: int
     """The ``supplement:denial`` draw of one source, after every other stratum."""
     pool = [r for doc in sorted(docs, key=lambda d: d["id"]) for r in _sentences(doc)
             if r["sentence_id"] not in taken and DENIAL_TERMS.search(r["text"])]
-    _rng(seed, source, "supplement", "denial").shuffle(pool)
+    _rng(seed, source, "supplement", DENIAL).shuffle(pool)
     drawn = []
     for record in pool:
         if len(drawn) >= plan.supplement:
@@ -98,7 +99,8 @@ def _supplement(docs: list[dict], taken: set[str], used: Counter[str], seed: int
         drawn.append(record)
     weight = round(len(pool) / max(len(drawn), 1), 4)
     return {"pool": len(pool),
-            "sentences": [{**r, "stratum": "supplement:denial", "weight": weight} for r in drawn]}
+            "sentences": [{**r, "stratum": f"supplement:{DENIAL}", "weight": weight}
+                          for r in drawn]}
 
 
 def select(documents: Iterable[dict], seed: int = 13, plan: Plan | None = None

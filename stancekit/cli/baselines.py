@@ -16,19 +16,24 @@ baselines_app = typer.Typer(help="Stance, entity and dyad baselines: train, eval
 app.add_typer(baselines_app, name="baselines")
 
 
+N_JOBS_HELP = "Parallel jobs of the search and calibration (-1: all cores)."
+
+
 @baselines_app.command("train")
 def train_cmd(
-    dataset_dir: Annotated[Path, typer.Argument(help="Dataset folder from `stancekit build`.")],
+    dataset_dir: Annotated[str, typer.Argument(
+        help="Dataset folder from `stancekit build`, or anything `load_dataset` accepts.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for models and results.")],
     seed: Annotated[int, typer.Option(help="Seed of folds, models and the bootstrap.")] = 13,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds on train.")] = 5,
     quick: Annotated[bool, typer.Option(help="One or two grid points per model.")] = False,
+    n_jobs: Annotated[int, typer.Option("--n-jobs", help=N_JOBS_HELP)] = -1,
 ) -> None:
-    """Select hyperparameters on train by grouped CV, fit, save with skops, evaluate once."""
+    """Search hyperparameters on train by grouped CV, calibrate, save with skops, evaluate."""
     from stancekit.baselines.train import train
 
     started = time.perf_counter()
-    results = train(dataset_dir, output, seed=seed, folds=folds, tiny=quick)
+    results = train(dataset_dir, output, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs)
     best = results["stance"]["best_model"]
     for name, model in results["stance"]["models"].items():
         scores = ", ".join(f"{split} macro-F1 {s['macro_f1']:.3f}"
@@ -36,7 +41,7 @@ def train_cmd(
         mark = " (best)" if name == best else ""
         typer.echo(f"{name}{mark}: CV macro-F1 {model['cv_macro_f1'] or 0:.3f}"
                    + (f", {scores}" if scores else ""))
-    typer.echo(f"wrote {output}/results.json, results.md and models/ "
+    typer.echo(f"wrote {output}/results.json, results.md, results.tex, models/ and model cards "
                f"in {time.perf_counter() - started:.1f} s")
 
 
@@ -98,18 +103,20 @@ def predict_cmd(
 
 @baselines_app.command("cross-source")
 def cross_source_cmd(
-    dataset_dir: Annotated[Path, typer.Argument(help="Dataset folder from `stancekit build`.")],
+    dataset_dir: Annotated[str, typer.Argument(
+        help="Dataset folder from `stancekit build`, or anything `load_dataset` accepts.")],
     output: Annotated[Path, typer.Option("-o", "--output",
                                          help="Folder for cross_source.json and .md.")],
     seed: Annotated[int, typer.Option(help="Seed of folds, models and the bootstrap.")] = 13,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds on train.")] = 5,
     quick: Annotated[bool, typer.Option(help="One or two grid points per model.")] = False,
+    n_jobs: Annotated[int, typer.Option("--n-jobs", help=N_JOBS_HELP)] = -1,
 ) -> None:
     """Train on all sources but one and test on that one, for each source in turn."""
     from stancekit.baselines.sources import cross_source, cross_source_markdown
     from stancekit.files import write_json, write_text
 
-    results = cross_source(dataset_dir, seed=seed, folds=folds, tiny=quick)
+    results = cross_source(dataset_dir, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs)
     report = cross_source_markdown(results)
     write_json(output / "cross_source.json", results)
     write_text(output / "cross_source.md", report)
