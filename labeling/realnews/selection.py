@@ -83,20 +83,29 @@ def _sentences(doc: dict) -> list[dict]:
     return [r for r in segment_document(document) if eligible(r)]
 
 
+def _draw(pool: list[dict], rng: random.Random, want: int, used: Counter[str],
+          per_document: int) -> list[dict]:
+    """Shuffle *pool*, then take up to *want* records, at most *per_document* a document
+    (counting those in *used*, which is updated)."""
+    rng.shuffle(pool)
+    drawn = []
+    for record in pool:
+        if len(drawn) >= want:
+            break
+        if used[record["doc_id"]] >= per_document:
+            continue
+        used[record["doc_id"]] += 1
+        drawn.append(record)
+    return drawn
+
+
 def _supplement(docs: list[dict], taken: set[str], used: Counter[str], seed: int, source: str,
                 plan: Plan) -> dict:
     """The ``supplement:denial`` draw of one source, after every other stratum."""
     pool = [r for doc in sorted(docs, key=lambda d: d["id"]) for r in _sentences(doc)
             if r["sentence_id"] not in taken and DENIAL_TERMS.search(r["text"])]
-    _rng(seed, source, "supplement", DENIAL).shuffle(pool)
-    drawn = []
-    for record in pool:
-        if len(drawn) >= plan.supplement:
-            break
-        if used[record["doc_id"]] >= plan.per_enriched_document:
-            continue
-        used[record["doc_id"]] += 1
-        drawn.append(record)
+    drawn = _draw(pool, _rng(seed, source, "supplement", DENIAL), plan.supplement, used,
+                  plan.per_enriched_document)
     weight = round(len(pool) / max(len(drawn), 1), 4)
     return {"pool": len(pool),
             "sentences": [{**r, "stratum": f"supplement:{DENIAL}", "weight": weight}
@@ -151,15 +160,8 @@ def select(documents: Iterable[dict], seed: int = 13, plan: Plan | None = None
         enriched: dict[str, int] = {}
         for stance, want in plan.enrichment.items():
             pool = pools[stance]
-            _rng(seed, source, "enrichment", stance).shuffle(pool)
-            drawn = []
-            for record in pool:
-                if len(drawn) >= want:
-                    break
-                if used[record["doc_id"]] >= plan.per_enriched_document:
-                    continue
-                used[record["doc_id"]] += 1
-                drawn.append(record)
+            drawn = _draw(pool, _rng(seed, source, "enrichment", stance), want, used,
+                          plan.per_enriched_document)
             weight = round(len(pool) / max(len(drawn), 1), 4)
             chosen += [{**r, "stratum": f"enrichment:{stance}", "weight": weight} for r in drawn]
             enriched[stance] = len(drawn)

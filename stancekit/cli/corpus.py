@@ -92,7 +92,8 @@ def select_cmd(
         enriched = ", ".join(f"{k} {v}" for k, v in s["enrichment_sentences"].items())
         typer.echo(f"{source}: frame {s['frame_documents']} documents; random "
                    f"{s['random_sentences']} sentences from {s['random_documents']} documents; "
-                   f"enrichment {enriched}")
+                   f"enrichment {enriched}; denial supplement {s['supplement_sentences']} of "
+                   f"{s['supplement_pool']}")
     typer.echo(f"{summary['sentences']} sentences from {summary['documents']} documents "
                f"-> {output}")
 

@@ -29,8 +29,8 @@ def demo(
              "manifest).")] = False,
     lead: Annotated[int, typer.Option(help="Annotator id whose label breaks ties.")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the baselines.")] = 13,
-    quick: Annotated[bool, typer.Option(help="Small hyperparameter grids for the baselines.")] = (
-        False),
+    quick: Annotated[bool, typer.Option(
+        help="Small hyperparameter grids and 3 folds for the baselines.")] = False,
     force: Annotated[bool, typer.Option(help="Rerun stages whose inputs have not changed.")] = (
         False),
 ) -> None:
@@ -99,6 +99,7 @@ def demo(
         copy_manifest(), split(export, output=splits, lead=lead, test=0.2, validation=0.1)))
     step("build", [export, splits], [dataset], {"lead": lead}, build_dataset)
     step("baselines", [dataset], [baselines / "results.md"], {"seed": seed, "quick": quick},
-         lambda: train_cmd(dataset, output=baselines, seed=seed, quick=quick))
+         lambda: train_cmd(dataset, output=baselines, seed=seed, quick=quick,
+                           folds=3 if quick else 5))
     typer.secho("\n== results", bold=True)
     typer.echo(read_text(baselines / "results.md"))
