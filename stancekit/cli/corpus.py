@@ -127,7 +127,7 @@ def gold_cmd(
     corpus: Annotated[Path, typer.Argument(help="Real-news corpus folder.")] = REAL,
     output: Annotated[Path, typer.Option("-o", "--output",
                                          help="Label Studio JSON export to write.")] = Path(
-        "out/gold.json"),
+        "out/export.json"),
 ) -> None:
     """Build the Label Studio export of the real-news corpus from its annotation passes."""
     from stancekit.labeling.realnews.corpus import build_export
