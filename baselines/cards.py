@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stancekit.baselines.stance import FIXED
 from stancekit.schema import SCHEMA
 
 
@@ -24,9 +25,11 @@ def model_card(results: dict, name: str) -> str:
     for split, sources in model.get("scores_by_source", {}).items():
         by_source += [f"- {split}, {src}: macro-F1 {s['macro_f1']:.3f} (n={s['n']})"
                       for src, s in sources.items()]
-    calibrated = ("Probabilities come from `CalibratedClassifierCV` (sigmoid) fit on the "
+    calibrated = ("This model learns nothing from the data; its scores are fixed."
+                  if name in FIXED else
+                  "Probabilities come from `CalibratedClassifierCV` (sigmoid) fit on the "
                   "same grouped folds." if model.get("calibration") else
-                  "This model learns nothing from the data; its scores are fixed.")
+                  "Trained without cross-validation folds, so its scores are not calibrated.")
     return "\n".join([
         f"# Model card: {name}",
         "",

@@ -139,7 +139,8 @@ def results_latex(results: dict, split: str = "test") -> str:
     n = next(iter(models.values()))["scores"][split]["n"] if models else 0
     lines += ["\\bottomrule", "\\end{tabular}",
               f"\\caption{{Stance baselines on the {split} split ({n} sentences). Model "
-              "selection by grouped 5-fold cross-validation on train; 95\\% CIs from "
+              f"selection by grouped {results['model_selection']['folds']}-fold "
+              "cross-validation on train; 95\\% CIs from "
               f"{results['bootstrap']['resamples']} bootstrap resamples of documents.}}",
               "\\label{tab:stance-baselines}", "\\end{table}", ""]
     return "\n".join(lines)

@@ -28,6 +28,7 @@ from sklearn.svm import LinearSVC
 from stancekit.baselines import embeddings
 from stancekit.baselines.cue_features import CueFeatures, CuePrelabeler
 from stancekit.baselines.embeddings import SentenceEmbeddings
+from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
 Grid = dict[str, list]
@@ -195,6 +196,9 @@ def search(name: str, texts: Sequence[str], y: np.ndarray, folds: Folds, grid: G
 
 def scores(model: object, texts: Sequence[str]) -> np.ndarray:
     """Per-label probabilities in schema order (columns of labels never seen are 0)."""
+    if not hasattr(model, "predict_proba"):
+        raise InputError("model", "has no calibrated probabilities (it was trained on fewer "
+                         "than two documents, or by an older stancekit): train it again")
     raw = model.predict_proba(list(texts))
     out = np.zeros((len(texts), len(SCHEMA.stance_names)))
     out[:, np.asarray(model.classes_, dtype=np.int64)] = raw

@@ -75,23 +75,26 @@ def spacy_entities(name: str) -> Recognizer:
 
 def linked(record: dict, entities: list[dict]) -> list[dict]:
     """*entities* with the sentence's Wikipedia links: a link that overlaps a recognised span
-    gives that span its exact bounds and a ``wikipedia`` id; other links are left out."""
+    gives that span its exact bounds (the ids stay in the task's ``links``); other links are
+    left out, and so is a span that would overlap one kept before it."""
     links = record.get("links")
     if not links:
         return entities
     text, out, used = record["text"], [], set()
     for e in entities:
-        link = next((k for i, k in enumerate(links) if i not in used
-                     and k["start"] < e["end"] and e["start"] < k["end"]), None)
-        if link is None:
+        i = next((i for i, k in enumerate(links) if i not in used
+                  and k["start"] < e["end"] and e["start"] < k["end"]), None)
+        if i is None:
             out.append(e)
             continue
-        used.add(links.index(link))
-        out.append({"start": link["start"], "end": link["end"],
-                    "text": text[link["start"]:link["end"]], "label": e["label"],
-                    "wikipedia": link["wikipedia"]})
-    out.sort(key=lambda e: e["start"])
-    return [e for i, e in enumerate(out) if i == 0 or e["start"] >= out[i - 1]["end"]]
+        used.add(i)
+        start, end = links[i]["start"], links[i]["end"]
+        out.append({"start": start, "end": end, "text": text[start:end], "label": e["label"]})
+    kept: list[dict] = []
+    for e in sorted(out, key=lambda e: e["start"]):
+        if not kept or e["start"] >= kept[-1]["end"]:
+            kept.append(e)
+    return kept
 
 
 def prediction(text: str, entities: list[dict], model_version: str) -> dict:

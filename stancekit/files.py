@@ -57,6 +57,9 @@ def write_together(outputs: Mapping[Path, str]) -> None:
         files = [stack.enter_context(atomic_open(path)) for path in outputs]
         for f, text in zip(files, outputs.values(), strict=True):
             f.write(text)
+        for f in files:
+            f.flush()
+            os.fsync(f.fileno())
 
 
 def write_text(path: Path | str, text: str) -> None:

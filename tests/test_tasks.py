@@ -182,3 +182,14 @@ def test_workers_give_the_same_bytes(tmp_path):
     assert outputs["2"][3].endswith("pre-labelled stances: " + ", ".join(
         f"{k}={v}" for k, v in stances.items()) + "\n")
     assert f"{2 * len(bundled)} documents" in outputs["2"][2]
+
+
+def test_links_fix_entity_bounds_without_overlaps():
+    from stancekit.labeling.tasks import linked
+
+    record = {"text": "abcdefghijklmnop",
+              "links": [{"start": 0, "end": 10, "wikipedia": "A"}]}
+    entities = [{"start": s, "end": e, "text": record["text"][s:e], "label": "GPE"}
+                for s, e in ((0, 3), (4, 6), (8, 12))]
+    spans = [(e["start"], e["end"]) for e in linked(record, entities)]
+    assert spans == [(0, 10)]

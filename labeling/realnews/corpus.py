@@ -32,6 +32,8 @@ DOCUMENTS, SELECTION, SUMMARY = "documents", "selection.jsonl", "selection.json"
 PASSES = {"pass1.tsv": (1, False), "pass2.tsv": (2, False), "adjudication.tsv": (3, True)}
 """Pass file → (annotator id, whether its labels are ground truth)."""
 BLIND_PERCENT = 22
+REQUIRED = ("id", "title", "url", "source", "license", "text")
+"""Fields every imported document needs for the selection and its provenance."""
 
 
 def write_selection(imported: Iterable[Path], out_dir: Path, seed: int = 13,
@@ -39,7 +41,12 @@ def write_selection(imported: Iterable[Path], out_dir: Path, seed: int = 13,
     """Select sentences from imported documents; write the corpus folder's selection files."""
     documents = []
     for path in imported:
-        documents += [obj for _, obj in iter_jsonl(path)]
+        for lineno, obj in iter_jsonl(path):
+            for field in REQUIRED:
+                if not isinstance(obj.get(field), str) or not obj[field].strip():
+                    raise InputError(path, "missing or not a non-empty string",
+                                     record=f"line {lineno}", field=field)
+            documents.append(obj)
     chosen, summary = select(documents, seed, plan)
     kept = {r["doc_id"] for r in chosen}
     by_format: dict[str, list[dict]] = {}

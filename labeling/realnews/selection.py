@@ -1,6 +1,6 @@
 """A seeded, documented selection of sentences from imported real news.
 
-Two strata, disjoint by sentence:
+Three strata, disjoint by sentence:
 
 - ``random``: per source, a simple random sample of political and diplomatic documents (the
   frame), then a random sample of up to *k* sentences from each (more from a source whose
@@ -130,10 +130,11 @@ def select(documents: Iterable[dict], seed: int = 13, plan: Plan | None = None
         docs = frame[:]
         _rng(seed, source, "documents").shuffle(docs)
         per_document = max(plan.per_document, -(-plan.random_sentences // len(frame)))
-        sampled, taken = [], 0
+        sampled, taken, visited = [], 0, 0
         for doc in docs:
             if taken >= plan.random_sentences:
                 break
+            visited += 1
             sentences = _sentences(doc)
             if not sentences:
                 continue
@@ -144,7 +145,8 @@ def select(documents: Iterable[dict], seed: int = 13, plan: Plan | None = None
                 chosen.append({**record, "stratum": "random",
                                "weight_parts": (len(sentences), k)})
             taken += k
-        doc_weight = len(frame) / max(len(sampled), 1)
+        # Documents drawn without an eligible sentence count as drawn: they were sampled.
+        doc_weight = len(frame) / max(visited, 1)
         for record in chosen:
             if record.get("source") == source and "weight_parts" in record:
                 n, k = record.pop("weight_parts")
