@@ -82,20 +82,26 @@ def _read_config(path: Path, config: str) -> dict[str, list[dict]]:
     splits: dict[str, list[dict]] = {}
     for file in files:
         table = pq.read_table(file)
-        missing = [c for c in COLUMNS[config] if c not in table.column_names]
-        if missing:
-            raise InputError(file, f"missing column {missing[0]!r}", field=missing[0])
-        features = Features.from_arrow_schema(table.schema)
-        rows = table.to_pylist()
-        if config == "stance":
-            _check_names(file, "stance", features["stance"], SCHEMA.stance_names)
-            _stance_names(rows)
-        else:
-            _check_names(file, "ner_tags", features["ner_tags"], SCHEMA.bio_tags)
-            for row in rows:
-                row["ner_tags"] = [SCHEMA.bio_tags[t] for t in row["ner_tags"]]
+        rows = _named_rows(file, config, Features.from_arrow_schema(table.schema),
+                           table.to_pylist())
         splits.setdefault(_split_name(file), []).extend(rows)
     return splits
+
+
+def _named_rows(where: Path | str, config: str, features: Features, rows: list[dict]
+                ) -> list[dict]:
+    """*rows* of a config with its columns checked and class ids replaced by schema names."""
+    missing = [c for c in COLUMNS[config] if c not in features]
+    if missing:
+        raise InputError(where, f"missing column {missing[0]!r}", field=missing[0])
+    if config == "stance":
+        _check_names(Path(where), "stance", features["stance"], SCHEMA.stance_names)
+        _stance_names(rows)
+    else:
+        _check_names(Path(where), "ner_tags", features["ner_tags"], SCHEMA.bio_tags)
+        for row in rows:
+            row["ner_tags"] = [SCHEMA.bio_tags[t] for t in row["ner_tags"]]
+    return rows
 
 
 def _stance_names(rows: list[dict]) -> None:
@@ -132,29 +138,12 @@ def load_folder(path: Path | str, configs: tuple[str, ...] = ("stance", "entitie
     return folder
 
 
-def _rows(config: str, ds: object, where: str) -> list[dict]:
-    """Rows of one split of a ``datasets`` config, labels as names checked against the schema."""
-    features = ds.features
-    if config == "stance":
-        _check_names(Path(where), "stance", features["stance"], SCHEMA.stance_names)
-        rows = ds.to_list()
-        _stance_names(rows)
-    else:
-        _check_names(Path(where), "ner_tags", features["ner_tags"], SCHEMA.bio_tags)
-        rows = ds.to_list()
-        for row in rows:
-            row["ner_tags"] = [SCHEMA.bio_tags[t] for t in row["ner_tags"]]
-    missing = [c for c in COLUMNS[config] if rows and c not in rows[0]]
-    if missing:
-        raise InputError(where, f"missing column {missing[0]!r}", field=missing[0])
-    return rows
-
-
 def from_datasets(configs: dict[str, object], name: str = "datasets") -> DatasetFolder:
     """Rows of ``DatasetDict``s by config name (``stance``, optionally ``entities``)."""
     if "stance" not in configs:
         raise InputError(name, "needs a 'stance' config")
-    data = {config: {split: _rows(config, ds, f"{name} ({config}/{split})")
+    data = {config: {split: _named_rows(f"{name} ({config}/{split})", config, ds.features,
+                                        ds.to_list())
                      for split, ds in dd.items()} for config, dd in configs.items()}
     digest = hashlib.sha256()
     files = {}

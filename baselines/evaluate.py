@@ -24,11 +24,16 @@ def model_path(out_dir: Path | str, name: str) -> Path:
     return Path(out_dir) / MODELS_DIR / f"{name}.skops"
 
 
-def stance_metrics(model: Any, rows: Sequence[dict], seed: int, resamples: int = 1000) -> dict:
-    """Stance metrics of a fitted pipeline on *rows*, the CI from resampled documents."""
-    predicted = model.predict([r["text"] for r in rows])
+def scored(rows: Sequence[dict], predicted: Sequence[int], seed: int, resamples: int = 1000
+           ) -> dict:
+    """Stance metrics of predicted class ids for *rows*, the CI from resampled documents."""
     return classification_metrics(stance.label_ids(rows), predicted, [r["doc_id"] for r in rows],
                                   SCHEMA.stance_names, seed, resamples)
+
+
+def stance_metrics(model: Any, rows: Sequence[dict], seed: int, resamples: int = 1000) -> dict:
+    """Stance metrics of a fitted pipeline on *rows*, the CI from resampled documents."""
+    return scored(rows, model.predict([r["text"] for r in rows]), seed, resamples)
 
 
 def read_results(out_dir: Path | str) -> dict:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from stancekit.baselines import stance
 from stancekit.baselines.data import load_data
@@ -21,13 +23,20 @@ def by_source(rows: Sequence[dict]) -> dict[str, list[dict]]:
     return dict(sorted(out.items()))
 
 
-def per_source(metrics: Callable[[Sequence[dict]], dict], rows: Sequence[dict]) -> dict:
+def per_source(rows: Sequence[dict], predicted: np.ndarray, seed: int, resamples: int = 1000
+               ) -> dict:
     """Summary metrics of each source's rows (empty with fewer than two sources)."""
-    groups = by_source(rows)
-    if len(groups) < 2:
+    from stancekit.baselines.evaluate import scored
+
+    sources = sorted({r["source"] for r in rows if r.get("source")})
+    if len(sources) < 2:
         return {}
-    return {name: {k: m[k] for k in SUMMARY} for name, m in
-            ((name, metrics(subset)) for name, subset in groups.items())}
+    out = {}
+    for name in sources:
+        at = [i for i, r in enumerate(rows) if r.get("source") == name]
+        m = scored([rows[i] for i in at], np.asarray(predicted)[at], seed, resamples)
+        out[name] = {k: m[k] for k in SUMMARY}
+    return out
 
 
 def cross_source(dataset: Any, seed: int = 13, folds: int = 5, tiny: bool = False,

@@ -7,7 +7,6 @@ from Python, ``train(dataset, out_dir)`` takes a dataset folder, a ``DatasetDict
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from stancekit.baselines.evaluate import (
     MODELS_DIR,
     RESULTS,
     model_path,
-    stance_metrics,
+    scored,
 )
 from stancekit.baselines.metrics import paired_bootstrap, plot_confusion
 from stancekit.baselines.persist import save_model
@@ -75,17 +74,18 @@ def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
             continue
         model, selection = stance.search(name, texts, y, cv_folds, grids[name], seed, n_jobs)
         save_model(model, model_path(out_dir, name))
-        score = functools.partial(stance_metrics, model, seed=seed, resamples=resamples)
-        scores = {split: score(split_rows) for split, split_rows in evaluated.items()}
+        predicted = {s: model.predict([r["text"] for r in split_rows])
+                     for s, split_rows in evaluated.items()}
+        scores = {s: scored(split_rows, predicted[s], seed, resamples)
+                  for s, split_rows in evaluated.items()}
         for split, metrics in scores.items():
             plot_confusion(metrics["confusion"], SCHEMA.stance_names,
                            f"{name}, {split} split (n={metrics['n']})",
                            out_dir / FIGURES / f"confusion_{name}_{split}.png")
         models[name] = {**selection, "file": f"{MODELS_DIR}/{name}.skops", "scores": scores,
-                        "scores_by_source": {s: per_source(score, r)
+                        "scores_by_source": {s: per_source(r, predicted[s], seed, resamples)
                                              for s, r in evaluated.items()},
-                        "predictions": {s: model.predict([r["text"] for r in split_rows])
-                                        for s, split_rows in evaluated.items()}}
+                        "predictions": predicted}
     comparison = _compare(models, evaluated, seed, resamples)
     for m in models.values():
         del m["predictions"]

@@ -12,6 +12,7 @@ from stancekit.dataset.build import data_file
 from stancekit.dataset.features import CONFIGS, config_features
 from stancekit.dataset.stats import stats_markdown
 from stancekit.files import InputError
+from stancekit.labeling.sources.registry import ATTRIBUTIONS
 from stancekit.schema import SCHEMA
 
 BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
@@ -65,8 +66,6 @@ def card_metadata(stats: dict, num_bytes: Mapping[str, Mapping[str, int]],
 
 
 def _sources(stats: dict) -> str:
-    from stancekit.labeling.sources.registry import ATTRIBUTIONS
-
     counts = stats.get("by_source", {})
     if not counts:
         return "The source of the text is not recorded in the data."

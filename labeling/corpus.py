@@ -48,12 +48,12 @@ def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]
             yield from read_corpus(shard)
     elif path.suffix == ".jsonl":
         for lineno, obj in iter_jsonl(path):
-            yield _from_record(path, f"line {lineno}", obj)
+            yield from_record(path, f"line {lineno}", obj)
     elif path.suffix == ".csv":
         read_text(path)
         with open(path, encoding="utf-8", newline="") as f:
             for rowno, row in enumerate(csv.DictReader(f), 2):
-                yield _from_record(path, f"line {rowno}", row)
+                yield from_record(path, f"line {rowno}", row)
     else:
         raise InputError(path, "expected a folder of .txt files, a .jsonl or a .csv file")
 
@@ -70,7 +70,8 @@ def _read_txt(file: Path, title_line: bool) -> Document:
     return Document(file.stem, body, title=(title or "").strip() or None)
 
 
-def _from_record(path: Path, where: str, obj: dict) -> Document:
+def from_record(path: Path | str, where: str, obj: dict) -> Document:
+    """A document from a JSON or CSV record (``id``, ``text``, metadata, ``links``), checked."""
     for field in ("id", "text"):
         value = obj.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):

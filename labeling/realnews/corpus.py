@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from stancekit.files import InputError, atomic_open, dumps, iter_jsonl, write_together
+from stancekit.files import InputError, dumps, iter_jsonl, write_jsonl, write_together
 from stancekit.labeling.corpus import read_corpus
 from stancekit.labeling.markup import (
     MarkedSentence,
@@ -29,7 +29,8 @@ from stancekit.labeling.sources.registry import FORMATS
 from stancekit.labeling.tasks import task_data, write_tasks
 
 DOCUMENTS, SELECTION, SUMMARY = "documents", "selection.jsonl", "selection.json"
-PASSES = {"pass1.tsv": (1, False), "pass2.tsv": (2, False), "adjudication.tsv": (3, True)}
+FIRST, SECOND, ADJUDICATION = "pass1.tsv", "pass2.tsv", "adjudication.tsv"
+PASSES = {FIRST: (1, False), SECOND: (2, False), ADJUDICATION: (3, True)}
 """Pass file → (annotator id, whether its labels are ground truth)."""
 BLIND_PERCENT = 22
 REQUIRED = ("id", "title", "url", "source", "license", "text")
@@ -91,7 +92,7 @@ def build_export(corpus_dir: Path | str, output: Path | str) -> dict[str, int]:
     passes = {user: (read_pass(corpus_dir / name, sentences), truth)
               for name, (user, truth) in PASSES.items() if (corpus_dir / name).exists()}
     if 1 not in passes:
-        raise InputError(corpus_dir / "pass1.tsv", "no first annotation pass")
+        raise InputError(corpus_dir / FIRST, "no first annotation pass")
     tasks, ann_id = [], 0
     order = sorted(sentences.values(), key=lambda r: (r["doc_id"], r["index"]))
     for record in order:
@@ -120,13 +121,12 @@ def _key(marked: MarkedSentence) -> tuple:
             frozenset((spans[s][:2], spans[t][:2]) for s, t in marked.dyads))
 
 
-def disagreements(corpus_dir: Path | str) -> dict[str, list[str]]:
+def disagreements(corpus_dir: Path | str, sentences: dict[str, dict]) -> dict[str, list[str]]:
     """Sentences whose two passes differ in stance, spans or dyads, with both annotations as
     markup lines in a seeded order per sentence (the adjudicator does not know which is which)."""
     corpus_dir = Path(corpus_dir)
-    sentences = selected_sentences(corpus_dir)
-    first = read_pass(corpus_dir / "pass1.tsv", sentences)
-    second = read_pass(corpus_dir / "pass2.tsv", sentences)
+    first = read_pass(corpus_dir / FIRST, sentences)
+    second = read_pass(corpus_dir / SECOND, sentences)
     out = {}
     for sid in sorted(second):
         a, b = first.get(sid), second[sid]
@@ -138,18 +138,11 @@ def disagreements(corpus_dir: Path | str) -> dict[str, list[str]]:
     return out
 
 
-def sentences_file(corpus_dir: Path | str, output: Path | str, ids: Iterable[str],
+def sentences_file(sentences: dict[str, dict], output: Path | str, ids: Iterable[str],
                    annotations: dict[str, list[str]] | None = None) -> int:
     """Write the selected sentences *ids* (sentence id, context, text, and the annotations to
     adjudicate, if any) as input for an annotation pass."""
-    sentences = selected_sentences(Path(corpus_dir))
-    with atomic_open(output) as f:
-        n = 0
-        for sid in ids:
-            r = sentences[sid]
-            record = {"sentence_id": sid, "context": r["context"], "text": r["text"]}
-            if annotations:
-                record["annotations"] = annotations[sid]
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-            n += 1
-    return n
+    return write_jsonl(output, (
+        {"sentence_id": sid, "context": sentences[sid]["context"],
+         "text": sentences[sid]["text"],
+         **({"annotations": annotations[sid]} if annotations else {})} for sid in ids))

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from stancekit.labeling.corpus import Document
+from stancekit.labeling.corpus import from_record
 from stancekit.labeling.cues import cue_tagger
 from stancekit.labeling.segment import segment_document
 from stancekit.schema import SCHEMA
@@ -78,8 +78,7 @@ def _rng(seed: int, *keys: str) -> random.Random:
 
 
 def _sentences(doc: dict) -> list[dict]:
-    document = Document(doc["id"], doc["text"], title=doc.get("title"), source=doc.get("source"),
-                        date=doc.get("date"), url=doc.get("url"), license=doc.get("license"))
+    document = from_record("imported documents", f"document {doc['id']}", doc)
     return [r for r in segment_document(document) if eligible(r)]
 
 

@@ -14,6 +14,9 @@ corpus_app = typer.Typer(help="Import, select and build the real-news corpus; ma
                          no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
+CorpusFolder = Annotated[Path, typer.Argument(
+    help="Real-news corpus folder (documents, selection, annotation passes).")]
+
 
 @corpus_app.command("check")
 def check(
@@ -100,7 +103,7 @@ def select_cmd(
 
 @corpus_app.command("sentences")
 def sentences_cmd(
-    corpus: Annotated[Path, typer.Argument(help="Real-news corpus folder.")] = REAL,
+    corpus: CorpusFolder = REAL,
     output: Annotated[Path, typer.Option("-o", "--output",
                                          help="Annotation input (JSONL) to write.")] = Path(
         "pass-input.jsonl"),
@@ -114,17 +117,17 @@ def sentences_cmd(
     """Write selected sentences with their context as input for an annotation pass."""
     from stancekit.labeling.realnews import corpus as real
 
-    pairs = real.disagreements(corpus) if disagreements else None
+    sentences = real.selected_sentences(corpus)
+    pairs = real.disagreements(corpus, sentences) if disagreements else None
     ids = sorted(pairs) if pairs is not None else [
-        sid for sid in sorted(real.selected_sentences(corpus))
-        if not blind or real.in_blind_pass(sid)]
-    n = real.sentences_file(corpus, output, ids, pairs)
+        sid for sid in sorted(sentences) if not blind or real.in_blind_pass(sid)]
+    n = real.sentences_file(sentences, output, ids, pairs)
     typer.echo(f"{n} sentences -> {output}")
 
 
 @corpus_app.command("gold")
 def gold_cmd(
-    corpus: Annotated[Path, typer.Argument(help="Real-news corpus folder.")] = REAL,
+    corpus: CorpusFolder = REAL,
     output: Annotated[Path, typer.Option("-o", "--output",
                                          help="Label Studio JSON export to write.")] = Path(
         "out/export.json"),

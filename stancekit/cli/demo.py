@@ -40,13 +40,14 @@ def demo(
     from stancekit.cli.agreement import agreement
     from stancekit.cli.baselines import train_cmd
     from stancekit.cli.build import build
+    from stancekit.cli.corpus import gold_cmd
     from stancekit.cli.segment import segment
     from stancekit.cli.split import split
     from stancekit.cli.tasks import tasks
     from stancekit.files import read_text, write_text
     from stancekit.labeling.config import label_config
     from stancekit.labeling.guidelines import GUIDELINES
-    from stancekit.labeling.realnews.corpus import DOCUMENTS, build_export
+    from stancekit.labeling.realnews.corpus import DOCUMENTS
     from stancekit.stages import Stages
 
     out = output
@@ -78,8 +79,7 @@ def demo(
 
     if export is None:
         export = out / "export.json"
-        step("corpus", [corpus], [export], {}, lambda: typer.echo(
-            ", ".join(f"{k}: {v}" for k, v in build_export(corpus, export).items())))
+        step("corpus", [corpus], [export], {}, lambda: gold_cmd(corpus, output=export))
     step("segment", [articles], [sentences], {}, lambda: segment(articles, output=sentences))
     step("tasks", [sentences], [task_file], {}, lambda: tasks(sentences, output=task_file))
 
