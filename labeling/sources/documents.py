@@ -15,6 +15,7 @@ Reader = Callable[[Repository, str], Iterator[dict]]
 """Takes a repository and a commit; yields document records in a stable order."""
 
 FIELDS = ("id", "title", "date", "url", "source", "license", "origin", "text")
+"""The fields of every imported document record, in this order (see :func:`document`)."""
 _SPACE = re.compile(r"[ \t\u00a0]+")
 
 
