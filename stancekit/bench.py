@@ -20,10 +20,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from stancekit.bundled import SYNTHETIC as BUNDLED
 from stancekit.files import atomic_open, read_json
 from stancekit.labeling.segment import sentence_id, sentence_spans
 
-BUNDLED = Path(__file__).resolve().parents[1] / "corpus" / "synthetic"
 SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (2_000, 10_000)
 QUICK_TRAIN_MAX = 0

@@ -2,20 +2,59 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
+from typing import Annotated
 
 import typer
 
+from stancekit import __version__
+
+log = logging.getLogger("stancekit")
+
+# Plain help text (no Rich markup) keeps every "[default: ...]" visible.
+HELP = {"rich_markup_mode": None, "context_settings": {"help_option_names": ["-h", "--help"]}}
+
 app = typer.Typer(
-    help="Turn news articles into a sentence-level stance-and-entity dataset.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    **HELP,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-SYNTHETIC = REPO / "corpus" / "synthetic"
-REAL = REPO / "corpus" / "real"
+
+def subcommands(help: str) -> typer.Typer:
+    """A group of commands (``stancekit NAME ...``) with the root app's help settings."""
+    return typer.Typer(help=help, no_args_is_help=True, **HELP)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stancekit {__version__}")
+        raise typer.Exit()
+
+
+def setup_logging(level: int) -> None:
+    """Send the ``stancekit`` logger's messages to stderr at *level*."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also log debug messages.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Log only warnings and errors.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Turn news articles into a sentence-level stance-and-entity dataset."""
+    if verbose and quiet:
+        raise typer.BadParameter("--verbose and --quiet exclude each other")
+    setup_logging(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
 
 
 def fail(message: str) -> None:

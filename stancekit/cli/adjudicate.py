@@ -21,9 +21,11 @@ def adjudicate(
     export: Annotated[Path, typer.Argument(help="Label Studio JSON export.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Gold JSONL to write.")],
     queue: Annotated[Path | None, typer.Option(
-        help="Write sentences to review as a Label Studio import file.")] = None,
+        help="Write sentences to review as a Label Studio import file [default: not "
+             "written].")] = None,
     lead: Annotated[int | None, typer.Option(
-        help="User id of the lead annotator, who breaks ties.")] = None,
+        help="User id of the lead annotator, who breaks ties [default: none, ties are "
+             "excluded].")] = None,
     min_agreement: Annotated[float, typer.Option(
         min=0.0, max=1.0, help="Queue majority decisions of 3+ annotators below this share.")
     ] = 0.67,

@@ -13,11 +13,13 @@ from stancekit.cli._app import app
 @app.command("agreement")
 def agreement(
     export: Annotated[Path, typer.Argument(help="Label Studio JSON export.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Write the report as JSON.")] = None,
-    markdown: Annotated[Path | None, typer.Option(help="Write the report as markdown.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the report as JSON [default: not written].")] = None,
+    markdown: Annotated[Path | None, typer.Option(
+        help="Write the report as markdown [default: not written].")] = None,
     plot: Annotated[Path | None, typer.Option(
-        help="Write a heatmap of the stance confusion between annotators (.png).")] = None,
+        help="Write a heatmap of the stance confusion between annotators (.png) "
+             "[default: not drawn].")] = None,
 ) -> None:
     """Measure inter-annotator agreement on stance, entities and dyads; print a report."""
     from stancekit.files import write_json, write_text

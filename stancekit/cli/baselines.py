@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._app import app, fail
+from stancekit.cli._app import app, fail, subcommands
 
-baselines_app = typer.Typer(help="Stance, entity and dyad baselines: train, evaluate, predict.",
-                            no_args_is_help=True)
+baselines_app = subcommands("Stance, entity and dyad baselines: train, evaluate, predict.")
 app.add_typer(baselines_app, name="baselines")
 
 
@@ -63,7 +62,8 @@ def predict_cmd(
     input: Annotated[Path, typer.Argument(
         help="Sentences (JSONL with id or sentence_id, and text) or tasks (JSON or JSONL).")],
     output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="JSONL of id, stance and per-label scores.")] = None,
+        "-o", "--output",
+        help="JSONL of id, stance and per-label scores [default: not written].")] = None,
     to_studio: Annotated[bool, typer.Option(
         "--to-studio", help="Push the predictions to Label Studio as pre-annotations and "
         "order unlabeled tasks by uncertainty ($LABEL_STUDIO_URL, $LABEL_STUDIO_API_KEY).")]

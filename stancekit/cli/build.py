@@ -18,18 +18,20 @@ def build(
     export: Annotated[Path, typer.Argument(help="Label Studio JSON export.")],
     splits: Annotated[Path, typer.Option(help="Split manifest from `stancekit split`.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Dataset folder to write.")],
-    lead: Annotated[int | None, typer.Option(help="Annotator id whose label breaks ties.")] = None,
+    lead: Annotated[int | None, typer.Option(
+        help="Annotator id whose label breaks ties [default: none, ties are excluded].")] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 and write nothing on any leakage.")] = False,
     datasheet: Annotated[Path | None, typer.Option(
         help="Datasheet whose statistics block is filled in, in place and in the copy "
-             "written to the dataset folder.")] = None,
-    pretty_name: Annotated[str | None, typer.Option(help="Name on the dataset card.")] = None,
+             "written to the dataset folder [default: none].")] = None,
+    pretty_name: Annotated[str | None, typer.Option(
+        help="Name on the dataset card [default: stancekit stance and entity dataset].")] = None,
     license: Annotated[str | None, typer.Option(
         help="License id on the dataset card [default: what the sources' licences require]."
     )] = None,
     about: Annotated[Path | None, typer.Option(
         help="Markdown placed in the card: where the text came from, who annotated it and how, "
-             "known limits.")] = None,
+             "known limits [default: none].")] = None,
 ) -> None:
     """Build a Hugging Face dataset folder (stance and entities configs) from an export."""
     from stancekit.dataset import build_dataset, write_dataset

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._app import REAL, SYNTHETIC, app
+from stancekit.bundled import REAL, SYNTHETIC
+from stancekit.cli._app import app, subcommands
 
-corpus_app = typer.Typer(help="Import, select and build the real-news corpus; maintain the "
-                         "synthetic one.",
-                         no_args_is_help=True)
+corpus_app = subcommands("Import, select and build the real-news corpus; maintain the "
+                         "synthetic one.")
 app.add_typer(corpus_app, name="corpus")
 
 CorpusFolder = Annotated[Path, typer.Argument(

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._app import REAL, REPO, SYNTHETIC, app
+from stancekit.bundled import DATASHEET, MANIFESTS, REAL, SYNTHETIC
+from stancekit.cli._app import app
 
 
 @app.command("demo")
@@ -23,7 +24,7 @@ def demo(
     )] = None,
     manifest: Annotated[Path, typer.Option(
         help="Frozen split manifest; new documents are added, old ones never move.")] = (
-        REPO / "splits" / "real.json"),
+        MANIFESTS / "real.json"),
     synthetic: Annotated[bool, typer.Option(
         help="Run on the small corpus written by the project instead (its own export and "
              "manifest).")] = False,
@@ -54,7 +55,7 @@ def demo(
     stages = Stages(out, force=force)
     if synthetic:
         articles, export = SYNTHETIC / "articles.jsonl", SYNTHETIC / "gold.json"
-        manifest, about = REPO / "splits" / "synthetic.json", SYNTHETIC / "CARD.md"
+        manifest, about = MANIFESTS / "synthetic.json", SYNTHETIC / "CARD.md"
     else:
         articles, about = corpus / DOCUMENTS, corpus / "CARD.md"
     sentences, task_file = out / "sentences.jsonl", out / "tasks.json"
@@ -73,7 +74,7 @@ def demo(
             shutil.copyfile(manifest, splits)
 
     def build_dataset() -> None:
-        write_text(datasheet, read_text(REPO / "DATASHEET.md"))
+        write_text(datasheet, read_text(DATASHEET))
         build(export, splits=splits, output=dataset, lead=lead, datasheet=datasheet,
               about=about if about.is_file() else None)
 

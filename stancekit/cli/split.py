@@ -20,7 +20,8 @@ def split(
                                                     "previous manifest's].")] = None,
     validation: Annotated[float | None, typer.Option(help="Validation fraction [default: 0, "
                                                           "or the previous manifest's].")] = None,
-    lead: Annotated[int | None, typer.Option(help="Annotator id whose label breaks ties.")] = None,
+    lead: Annotated[int | None, typer.Option(
+        help="Annotator id whose label breaks ties [default: none, ties are excluded].")] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 and write nothing on any leakage.")] = False,
     previous: Annotated[Path | None, typer.Option(
         help="Earlier manifest whose documents keep their split [default: the output if it "

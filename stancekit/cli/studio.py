@@ -10,10 +10,9 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._app import app, fail
+from stancekit.cli._app import app, fail, subcommands
 
-studio_app = typer.Typer(help="Label sentences in Label Studio: config, local server, push, pull.",
-                         no_args_is_help=True)
+studio_app = subcommands("Label sentences in Label Studio: config, local server, push, pull.")
 app.add_typer(studio_app, name="studio")
 
 DEFAULT_DATA_DIR = Path("studio-data")
@@ -23,10 +22,11 @@ ProjectOpt = Annotated[str, typer.Option("--project", help="Project title.")]
 DataDirOpt = Annotated[Path, typer.Option(
     "--data-dir", help="Data dir of a server started by `studio up` (URL and token files).")]
 UrlOpt = Annotated[str | None, typer.Option(
-    "--url", help="Label Studio URL; else $LABEL_STUDIO_URL, else the server in --data-dir.")]
+    "--url", help="Label Studio URL [default: $LABEL_STUDIO_URL, else the server in "
+    "--data-dir].")]
 KeyFileOpt = Annotated[Path | None, typer.Option(
-    "--api-key-file", help="File holding the API key; else $LABEL_STUDIO_API_KEY, "
-    "$LABEL_STUDIO_API_KEY_FILE, or the token in --data-dir.")]
+    "--api-key-file", help="File holding the API key [default: $LABEL_STUDIO_API_KEY, "
+    "$LABEL_STUDIO_API_KEY_FILE, or the token in --data-dir].")]
 
 
 def _client(url: str | None, api_key_file: Path | None, data_dir: Path):
@@ -63,15 +63,16 @@ def up(
     data_dir: Annotated[Path, typer.Option(help="Where the server keeps its SQLite database "
                                            "(unless --database), password and token.")]
     = DEFAULT_DATA_DIR,
-    port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1; a free one if not given.")]
+    port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1 [default: a free one].")]
     = None,
     project: ProjectOpt = DEFAULT_PROJECT,
-    tasks: Annotated[Path | None, typer.Option(help="Tasks (JSON or JSONL) to import.")] = None,
+    tasks: Annotated[Path | None, typer.Option(
+        help="Tasks (JSON or JSONL) to import [default: none].")] = None,
     username: Annotated[str, typer.Option(help="Admin user's email.")] = "admin@stancekit.local",
     database: Annotated[str | None, typer.Option(
         help="PostgreSQL database, postgresql://user:password@host:port/name, instead of "
-        "SQLite; or set DJANGO_DB=default and POSTGRE_HOST/PORT/USER/PASSWORD/NAME.",
-        show_default=False)] = None,
+        "SQLite; or set DJANGO_DB=default and POSTGRE_HOST/PORT/USER/PASSWORD/NAME "
+        "[default: SQLite in --data-dir].")] = None,
 ) -> None:
     """Start a local Label Studio with the stancekit project and wait; Ctrl-C stops it."""
     from stancekit.labeling.server import LabelStudioServer, ServerError, database_env

@@ -19,7 +19,7 @@ def tasks(
     output: Annotated[Path, typer.Option("-o", "--output", help="Label Studio tasks to write.")] = (
         Path("tasks.json")),
     ner_model: Annotated[str | None, typer.Option(
-        help="Installed spaCy pipeline for entity pre-annotation (default: built-in gazetteer)."
+        help="Installed spaCy pipeline for entity pre-annotation [default: the built-in gazetteer]."
     )] = None,
     predictions: Annotated[bool, typer.Option(
         "--predictions/--no-predictions", help="Add stance and entity pre-annotations.")] = True,

@@ -1,0 +1,1 @@
+"""The bundled corpora, shipped as package data: `real/`, `synthetic/`, SOURCES.md, DATASHEET.md."""
