@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from stancekit import __version__
 from stancekit.files import read_json, write_json
+
+log = logging.getLogger(__name__)
 
 
 def fingerprint(inputs: Iterable[Path], params: dict[str, Any]) -> str:
@@ -37,7 +40,9 @@ class Stages:
         key = fingerprint(inputs, params)
         if (not self.force and stamp.exists() and all(p.exists() for p in outputs)
                 and read_json(stamp).get("fingerprint") == key):
+            log.debug("stage %s: fingerprint %s unchanged", name, key[:12])
             return False
+        log.debug("stage %s: running (fingerprint %s)", name, key[:12])
         fn()
         write_json(stamp, {"stage": name, "fingerprint": key})
         return True

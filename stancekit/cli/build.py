@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stancekit.cli._app import app
+from stancekit.cli._app import app, log
 
 if TYPE_CHECKING:
     from stancekit.labeling.export import Export
@@ -47,13 +47,13 @@ def build(
     resolution = resolve(data, lead=lead)
     gold = resolution.gold
     for reason, n in resolution.stats["excluded"].items():
-        typer.echo(f"excluded {n} sentences without a gold label: {reason}")
+        log.info("excluded %d sentences without a gold label: %s", n, reason)
     for reason, n in resolution.stats["skipped"].items():
-        typer.echo(f"skipped {n} annotations: {reason}")
+        log.info("skipped %d annotations: %s", n, reason)
     if not gold:
         raise InputError(export, "no sentence has a gold label; nothing to build")
     for warning in match_gold(manifest, gold, splits):
-        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
+        log.warning("warning: %s", warning)
     assignment = manifest_assignment(manifest, splits)
     leakage = check_leakage(gold, manifest["documents"])
     for line in leakage.describe():

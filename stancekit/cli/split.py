@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._app import app
+from stancekit.cli._app import app, log
 
 
 @app.command("split")
@@ -62,11 +62,11 @@ def split(
         raise InputError(previous, str(e)) from None
     dropped = sorted(set(kept) - set(assignment))
     if previous:
-        typer.echo(f"kept the split of {len(kept) - len(dropped)} documents from {previous}; "
-                   f"assigned {len(assignment) - len(kept) + len(dropped)} new documents")
+        log.info("kept the split of %d documents from %s; assigned %d new documents",
+                 len(kept) - len(dropped), previous, len(assignment) - len(kept) + len(dropped))
     if dropped:
-        typer.secho(f"{len(dropped)} documents of {previous} are not in the export and are "
-                    f"left out: {', '.join(dropped[:10])}", fg=typer.colors.YELLOW, err=True)
+        log.warning("warning: %d documents of %s are not in the export and are left out: %s",
+                    len(dropped), previous, ", ".join(dropped[:10]))
     leakage = check_leakage(gold, split_documents(assignment, fractions))
     manifest = make_manifest(gold, assignment, fractions, seed, leakage)
     for name in fractions:
