@@ -12,7 +12,7 @@ from stancekit.files import InputError
 
 # Importing a module registers its command; `--help` lists them in pipeline order.
 COMMANDS = ("segment", "tasks", "studio", "agreement", "adjudicate", "split", "build",
-            "baselines", "demo", "bench", "guidelines", "corpus")
+            "baselines", "publish", "demo", "bench", "guidelines", "corpus")
 for _name in COMMANDS:
     importlib.import_module(f"stancekit.cli.{_name}")
 
