@@ -1,11 +1,12 @@
 # Two entry points: `make demo` runs the whole pipeline on the bundled corpus,
-# `make test` runs the test suite (with a real Label Studio server). Both set up first.
+# `make test` runs the test suite (with a real Label Studio server), then the wheel test.
+# Both set up first; installs take the exact versions of constraints.txt.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test setup embeddings system-deps lint bench clean
+.PHONY: demo test wheel-test setup embeddings system-deps lint bench clean
 
 demo: setup
 	$(BIN)/stancekit demo -o $(OUT)
@@ -13,20 +14,25 @@ demo: setup
 test: setup embeddings system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+	$(MAKE) wheel-test
+
+# The wheel, installed (not editable) in a fresh venv, runs the demo outside the repository.
+wheel-test: setup
+	bash scripts/wheel-test.sh $(BIN)/python
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[studio,test]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[studio,test]"
 	touch $@
 
 # The optional embedding baseline: a CPU-only torch keeps the install small.
 embeddings: $(VENV)/.embeddings
 
 $(VENV)/.embeddings: $(VENV)/.installed
-	$(BIN)/pip install --quiet "torch==2.13.0+cpu" -e ".[embeddings]"
+	$(BIN)/pip install --quiet -c constraints.txt "torch==2.13.0+cpu" -e ".[embeddings]"
 	touch $@
 
 system-deps:
@@ -36,7 +42,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 bench: setup
-	$(BIN)/pip install --quiet -e ".[studio,test,bench]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[studio,test,bench]"
 	$(BIN)/stancekit bench
 
 clean:
