@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -47,3 +49,12 @@ def test_help_shows_every_default(path: tuple[str, ...], command) -> None:
 def test_version() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output == f"stancekit {__version__}\n"
+
+
+@pytest.mark.parametrize(("flags", "level"), [((), logging.INFO), (("-v",), logging.DEBUG),
+                                              (("--quiet",), logging.WARNING)])
+def test_verbose_and_quiet_set_the_log_level(flags: tuple[str, ...], level: int) -> None:
+    result = CliRunner().invoke(app, [*flags, "studio", "config"])
+    assert result.exit_code == 0, result.output
+    assert logging.getLogger("stancekit").level == level
+    assert CliRunner().invoke(app, ["-v", "-q", "studio", "config"]).exit_code == 2
