@@ -14,6 +14,7 @@ wheel=("$work"/dist/stancekit-*.whl)
 echo "wheel: $(basename "${wheel[0]}") ($(du -k "${wheel[0]}" | cut -f1) KB)"
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --no-compile -c "$repo/constraints.txt" "${wheel[0]}"
+echo "installed in a fresh venv in ${SECONDS} s"
 
 cd "$work"
 stancekit="$work/venv/bin/stancekit"
@@ -31,4 +32,5 @@ for file in export.json sentences.jsonl tasks.json label_config.xml agreement.md
     [ -s "out/$file" ] || { echo "wheel test: out/$file missing or empty" >&2; exit 1; }
 done
 grep -q "| model |" demo.log
+echo "demo --quick from the wheel done at ${SECONDS} s"
 echo "wheel test passed: stancekit installed from the wheel ran --help, --version and demo"
