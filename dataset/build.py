@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from datasets.table import InMemoryTable
 
 from stancekit.dataset.features import CONFIGS, config_features
 from stancekit.dataset.rows import entities_row, stance_row
-from stancekit.files import UMASK, InputError
+from stancekit.files import InputError, Outputs
 from stancekit.splits import SPLIT_NAMES
 
 ROWS = {"stance": stance_row, "entities": entities_row}
@@ -57,36 +54,14 @@ def data_file(config: str, split: str) -> str:
 
 
 def write_dataset(datasets: Mapping[str, DatasetDict], out_dir: Path | str,
-                  files: Mapping[str, str]) -> None:
-    """Write parquet per config and split plus text *files*; replace *out_dir* only at the end."""
-    out_dir = Path(out_dir)
-    ours = {*datasets, *files}
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(out_dir, "exists and is not a folder")
-    if out_dir.exists() and any(out_dir.iterdir()):
-        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in ours)
-        if foreign or not (out_dir / "README.md").is_file():
-            raise InputError(out_dir, "exists and is not a dataset folder written by stancekit "
-                             f"(it holds {', '.join(foreign[:3]) or 'no README.md'}); refusing "
-                             "to replace it")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".tmp"))
-    try:
-        tmp.chmod(0o777 & ~UMASK)
+                  files: Mapping[str, str], outputs: Outputs | None = None) -> None:
+    """Write parquet per config and split plus text *files* into *out_dir*, replaced as a whole
+    (together with the other *outputs*, if given)."""
+    with contextlib.nullcontext(outputs) if outputs else Outputs() as staged:
+        folder = staged.folder(out_dir)
         for config, splits in datasets.items():
-            (tmp / config).mkdir()
+            (folder / config).mkdir()
             for split, ds in splits.items():
-                pq.write_table(ds.data.table, tmp / data_file(config, split), **PARQUET)
+                pq.write_table(ds.data.table, folder / data_file(config, split), **PARQUET)
         for name, text in files.items():
-            (tmp / name).write_text(text, encoding="utf-8")
-        old = None
-        if out_dir.exists():
-            old = out_dir.parent / f"{tmp.name}.old"
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        if old:
-            shutil.rmtree(old)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            shutil.rmtree(tmp)
-        raise
+            (folder / name).write_text(text, encoding="utf-8")

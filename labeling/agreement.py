@@ -7,7 +7,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from itertools import combinations
 from pathlib import Path
 
-from stancekit.files import atomic_open
+from stancekit.files import Outputs, atomic_open
 from stancekit.labeling.export import Export, iter_units
 from stancekit.schema import SCHEMA
 
@@ -201,7 +201,7 @@ def markdown_report(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plot_confusion(report: dict, path: Path | str) -> None:
+def plot_confusion(report: dict, path: Path | str, outputs: Outputs | None = None) -> None:
     """Write a heatmap of the inter-annotator stance confusion."""
     import matplotlib
 
@@ -224,7 +224,7 @@ def plot_confusion(report: dict, path: Path | str) -> None:
     fig.colorbar(image, ax=ax, label="sentences")
     fig.tight_layout()
     path = Path(path)
-    with atomic_open(path, "wb") as f:
+    with atomic_open(path, "wb", outputs) as f:
         fig.savefig(f, format=path.suffix.lstrip(".") or "png", dpi=120,
                     metadata={"Software": None} if path.suffix == ".png" else None)
     plt.close(fig)

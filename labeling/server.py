@@ -17,6 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
+from stancekit.files import StageError
+
 TOKEN_FILE = "api-token"
 PASSWORD_FILE = "admin-password"
 LOG_FILE = "server.log"
@@ -29,7 +31,7 @@ DATABASE_SCHEMES = ("postgresql", "postgres")
 DEFAULT_DATABASE_PORT = 5432
 
 
-class ServerError(RuntimeError):
+class ServerError(StageError):
     """Label Studio did not start or stop as expected."""
 
 

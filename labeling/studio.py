@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from stancekit.files import InputError, atomic_open, iter_jsonl, read_json
+from stancekit.files import InputError, StageError, atomic_open, iter_jsonl, read_json
 from stancekit.labeling.config import instructions, label_config
 from stancekit.labeling.server import read_secret
 from stancekit.labeling.tasks import task_data
@@ -30,7 +30,7 @@ SERIALIZATION = {
 }
 
 
-class StudioError(RuntimeError):
+class StudioError(StageError):
     """Label Studio is unreachable, refuses a request or misses credentials."""
 
 
@@ -75,12 +75,16 @@ def _reason(error: Exception) -> str:
 @contextlib.contextmanager
 def api(action: str) -> Iterator[None]:
     """Turn a refused API request into a StudioError that says what was being done."""
+    import httpx
     from label_studio_sdk.core.api_error import ApiError
 
     try:
         yield
     except ApiError as e:
         raise StudioError(f"{action}: {_reason(e)}") from None
+    except httpx.TransportError as e:
+        raise StudioError(f"{action}: the server does not answer ({e or type(e).__name__})"
+                          ) from None
 
 
 def find_project(client: LabelStudio, title: str) -> Any | None:
@@ -192,20 +196,31 @@ def pull(client: LabelStudio, project: Any, path: Path | str, timeout: float = 6
             project.id, title=f"stancekit {time.strftime('%Y-%m-%dT%H:%M:%S')}",
             serialization_options=SERIALIZATION,
         )
+    try:
+        return _download(client, project.id, export, path, timeout, poll)
+    finally:
+        # Best effort: when the server is gone, so is any way to delete its snapshot.
+        with contextlib.suppress(Exception):
+            client.projects.exports.delete(project.id, export.id)
+
+
+def _download(client: LabelStudio, project_id: int, export: Any, path: Path | str,
+              timeout: float, poll: float) -> int:
+    """Wait for the export snapshot to complete and write it to *path*; return its size."""
     deadline = time.monotonic() + timeout
     while export.status != "completed":
         if export.status == "failed":
-            raise StudioError(f"the export of project {project.id} failed on the server")
+            raise StudioError(f"the export of project {project_id} failed on the server")
         if time.monotonic() > deadline:
-            raise StudioError(f"the export of project {project.id} took over {timeout:.0f} s")
+            raise StudioError(f"the export of project {project_id} took over {timeout:.0f} s")
         time.sleep(poll)
-        export = client.projects.exports.get(project.id, export.id)
+        with api(f"cannot follow export {export.id} of project {project_id}"):
+            export = client.projects.exports.get(project_id, export.id)
     size = 0
-    with atomic_open(path, "wb") as f:
-        for chunk in client.projects.exports.download(project.id, export.id,
+    with api(f"cannot download export {export.id} of project {project_id}"), \
+            atomic_open(path, "wb") as f:
+        for chunk in client.projects.exports.download(project_id, export.id,
                                                       export_type=EXPORT_FORMAT):
             f.write(chunk)
             size += len(chunk)
-    with api(f"cannot delete export {export.id} of project {project.id}"):
-        client.projects.exports.delete(project.id, export.id)
     return size

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from stancekit.files import InputError, atomic_open, iter_jsonl
+from stancekit.files import InputError, Outputs, atomic_open, iter_jsonl
 from stancekit.labeling.corpus import METADATA
 from stancekit.labeling.cues import VERSION as CUES_VERSION
 from stancekit.labeling.cues import cue_tagger
@@ -156,10 +156,11 @@ def write_tasks(path: Path | str, tasks: Iterable[dict]) -> int:
     return write_task_lines(path, (json.dumps(task, ensure_ascii=False) for task in tasks))
 
 
-def write_task_lines(path: Path | str, lines: Iterable[str]) -> int:
+def write_task_lines(path: Path | str, lines: Iterable[str],
+                     outputs: Outputs | None = None) -> int:
     """Write tasks already encoded as JSON strings as a Label Studio import file."""
     n = 0
-    with atomic_open(path) as f:
+    with atomic_open(path, outputs=outputs) as f:
         f.write("[")
         for line in lines:
             f.write(",\n" if n else "\n")

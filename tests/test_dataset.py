@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from stancekit.cli import app
 from stancekit.dataset import bio_tags, build_dataset, entities_features, stance_features
 from stancekit.dataset.card import BEGIN, END
-from stancekit.files import InputError, write_json
+from stancekit.files import MARKER, InputError, write_json
 from stancekit.schema import SCHEMA
 
 TRICKY = [
@@ -154,8 +154,9 @@ def test_two_builds_are_byte_identical(built):
                                       str(tmp_path / "splits.json"), "-o", str(again)])
     assert result.exit_code == 0, result.output
     first = sorted(p.relative_to(tmp_path / "ds") for p in (tmp_path / "ds").rglob("*")
-                   if p.is_file() and p.name != "DATASHEET.md")
-    assert first == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+                   if p.is_file() and p.name not in ("DATASHEET.md", MARKER))
+    assert first == sorted(p.relative_to(again) for p in again.rglob("*")
+                           if p.is_file() and p.name != MARKER)
     for rel in first:
         assert (tmp_path / "ds" / rel).read_bytes() == (again / rel).read_bytes(), rel
 

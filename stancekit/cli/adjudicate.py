@@ -29,7 +29,7 @@ def adjudicate(
     ] = 0.67,
 ) -> None:
     """Resolve annotations to one gold label per sentence and queue disagreements for review."""
-    from stancekit.files import InputError, write_json, write_jsonl
+    from stancekit.files import InputError, Outputs, write_json, write_jsonl
     from stancekit.labeling.export import no_gc, read_export
     from stancekit.labeling.gold import resolve, review_tasks
 
@@ -40,9 +40,10 @@ def adjudicate(
     with no_gc():
         result = resolve(parsed, lead=lead, min_agreement=min_agreement)
     tasks = review_tasks(result.queue)
-    write_jsonl(output, result.gold)
-    if queue:
-        write_json(queue, tasks)
+    with Outputs([export]) as outputs:
+        write_jsonl(output, result.gold, outputs)
+        if queue:
+            write_json(queue, tasks, outputs=outputs)
     stats = result.stats
     typer.echo(f"gold: {_counts(stats['resolution'])} -> {output}")
     typer.echo(f"excluded: {_counts(stats['excluded'])}")

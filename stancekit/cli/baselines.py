@@ -78,7 +78,7 @@ def predict_cmd(
         push_predictions,
         read_inputs,
     )
-    from stancekit.files import write_jsonl
+    from stancekit.files import Outputs, write_jsonl
 
     if output is None and not to_studio:
         fail("nothing to do: give -o OUT.jsonl and/or --to-studio")
@@ -86,7 +86,8 @@ def predict_cmd(
     name, model, results = best_model(models_dir)
     predictions = predict(model, records)
     if output is not None:
-        write_jsonl(output, predictions)
+        with Outputs([input, models_dir]) as outputs:
+            write_jsonl(output, predictions, outputs)
         typer.echo(f"wrote {len(predictions)} predictions of {name} to {output}")
     if to_studio:
         from stancekit.labeling.studio import StudioError, connect, get_project
@@ -114,10 +115,10 @@ def cross_source_cmd(
 ) -> None:
     """Train on all sources but one and test on that one, for each source in turn."""
     from stancekit.baselines.sources import cross_source, cross_source_markdown
-    from stancekit.files import write_json, write_text
+    from stancekit.files import dumps, write_together
 
     results = cross_source(dataset_dir, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs)
     report = cross_source_markdown(results)
-    write_json(output / "cross_source.json", results)
-    write_text(output / "cross_source.md", report)
+    write_together({output / "cross_source.json": dumps(results),
+                    output / "cross_source.md": report})
     typer.echo(report)

@@ -35,7 +35,7 @@ def build(
     from stancekit.dataset import build_dataset, write_dataset
     from stancekit.dataset.card import PRETTY_NAME, dataset_card, fill_stats, mixed_license
     from stancekit.dataset.stats import dataset_stats
-    from stancekit.files import InputError, dumps, read_text, write_text
+    from stancekit.files import InputError, Outputs, dumps, read_text, write_text
     from stancekit.labeling.export import read_export
     from stancekit.labeling.gold import resolve
     from stancekit.splits import check_leakage, manifest_assignment, match_gold, read_manifest
@@ -70,9 +70,10 @@ def build(
              "splits.json": dumps(manifest)}
     if datasheet:
         files["DATASHEET.md"] = fill_stats(read_text(datasheet), stats, datasheet)
-    write_dataset(datasets, output, files)
-    if datasheet:
-        write_text(datasheet, files["DATASHEET.md"])
+    with Outputs([export, splits]) as outputs:
+        write_dataset(datasets, output, files, outputs)
+        if datasheet:
+            write_text(datasheet, files["DATASHEET.md"], outputs)
     for name, s in stats["splits"].items():
         labels = ", ".join(f"{k}={v}" for k, v in s["labels"].items())
         typer.echo(f"{name}: {s['documents']} documents, {s['sentences']} sentences ({labels})")

@@ -39,7 +39,11 @@ def _client(url: str | None, api_key_file: Path | None, data_dir: Path):
     try:
         key = read_secret(api_key_file) if api_key_file else api_key_from_env()
         url = url or os.environ.get("LABEL_STUDIO_URL")
-        if not (key or url) and (data_dir / URL_FILE).is_file():
+        if not (key or url):
+            if not (data_dir / URL_FILE).is_file():
+                fail(f"no Label Studio to talk to: no server is running in {data_dir} (start "
+                     "one with `stancekit studio up`), and neither --url nor LABEL_STUDIO_URL "
+                     "is set")
             url, key = read_secret(data_dir / URL_FILE), read_secret(data_dir / TOKEN_FILE)
         return connect(url, key)
     except StudioError as e:
