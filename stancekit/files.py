@@ -144,10 +144,12 @@ class Outputs:
                 with contextlib.suppress(OSError):
                     if old is None:
                         _remove(target)
-                    else:
-                        if old.is_dir():
-                            _remove(target)
+                    elif old.is_dir():
+                        _remove(target)
                         os.replace(old, target)
+                    else:
+                        os.replace(old, target)
+                        old.unlink(missing_ok=True)  # a no-op rename leaves the link behind
             self.discard()
             raise
         for _, old in moved:

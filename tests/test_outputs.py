@@ -1,0 +1,173 @@
+"""Outputs: staged, replaced together or not at all, never over an input or a foreign folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stancekit.files import MARKER, InputError, Outputs, write_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SYNTHETIC = ROOT / "corpus" / "synthetic"
+STANCEKIT = Path(sys.executable).parent / "stancekit"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under *folder* (hidden ones too) with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def stancekit(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(STANCEKIT), *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, check=False, timeout=300)
+
+
+def test_outputs_are_replaced_together_or_not_at_all(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "sub" / "b.txt"
+    write_text(a, "old a\n")
+    with pytest.raises(RuntimeError), Outputs() as outputs:
+        write_text(a, "new a\n", outputs)
+        write_text(b, "new b\n", outputs)
+        raise RuntimeError("the command fails after writing both")
+    assert snapshot(tmp_path) == {"a.txt": b"old a\n"}
+    with Outputs() as outputs:
+        write_text(a, "new a\n", outputs)
+        write_text(b, "new b\n", outputs)
+    assert snapshot(tmp_path) == {"a.txt": b"new a\n", "sub/b.txt": b"new b\n"}
+
+
+def test_a_failed_commit_restores_the_targets_already_replaced(tmp_path, monkeypatch):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    write_text(a, "old a\n")
+    write_text(b, "old b\n")
+    real_replace, failed = os.replace, []
+
+    def replace(src, dst):
+        if Path(dst) == b and not failed:
+            failed.append(dst)
+            raise OSError(5, "Input/output error", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError), Outputs() as outputs:
+        write_text(a, "new a\n", outputs)
+        write_text(b, "new b\n", outputs)
+    monkeypatch.undo()
+    assert snapshot(tmp_path) == {"a.txt": b"old a\n", "b.txt": b"old b\n"}
+
+
+def test_a_folder_is_replaced_only_when_stancekit_wrote_everything_in_it(tmp_path):
+    out = tmp_path / "out"
+    with Outputs() as outputs:
+        (outputs.folder(out) / "data.txt").write_text("1\n")
+    assert (out / MARKER).read_text() == "data.txt\n"
+    with Outputs() as outputs:
+        (outputs.folder(out) / "data.txt").write_text("2\n")
+    assert (out / "data.txt").read_text() == "2\n"
+    (out / "notes.md").write_text("mine\n")
+    before = snapshot(out)
+    with pytest.raises(InputError, match="did not write there .notes.md"), Outputs() as outputs:
+        outputs.folder(out)
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("setup, target, message", [
+    (lambda d: (d / "in.txt").write_text("input\n"), "in.txt", "is also an input"),
+    (lambda d: (d / "in.txt").mkdir(), "in.txt", "is a folder; give a file path"),
+    (lambda d: (d / "f").write_text("x\n"), "f/out.txt", "f is a file, not a folder"),
+])
+def test_outputs_refuse_targets_before_writing(tmp_path, setup, target, message):
+    setup(tmp_path)
+    before = snapshot(tmp_path)
+    with pytest.raises(InputError, match=message), Outputs([tmp_path / "in.txt"]) as outputs:
+        outputs.file(tmp_path / target)
+    assert snapshot(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in tmp_path.iterdir() if not p.name.endswith(".tmp"))
+
+
+def test_a_read_only_file_is_neither_replaced_nor_made_writable(tmp_path):
+    target = tmp_path / "sentences.jsonl"
+    target.write_text("mine\n")
+    target.chmod(0o444)
+    result = stancekit("segment", SYNTHETIC / "articles.jsonl", "-o", target, cwd=tmp_path)
+    assert result.returncode == 2 and "is read-only" in result.stderr
+    assert target.read_text() == "mine\n" and (target.stat().st_mode & 0o777) == 0o444
+
+
+def put(folder: Path, files: dict[str, str], mode: int = 0o644) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+        (folder / name).chmod(mode)
+
+
+BUILD = ("build", SYNTHETIC / "gold.json", "--splits", ROOT / "splits" / "synthetic.json")
+
+
+@pytest.mark.parametrize("name, setup, args, message", [
+    ("a project folder with a README",
+     lambda d: put(d, {"p/README.md": "a\n", "p/src/x.py": "b\n"}),
+     (*BUILD, "-o", "p"), "holds files stancekit did not write there (README.md, src/x.py)"),
+    ("the current folder", lambda d: (d / "keep.txt").write_text("k\n"), (*BUILD, "-o", "."),
+     "is the current folder"),
+    ("an output under a file", lambda d: (d / "f").write_text("x\n"), (*BUILD, "-o", "f/ds"),
+     "f is a file, not a folder"),
+    ("a read-only datasheet: no dataset either",
+     lambda d: put(d, {"D.md": (ROOT / "DATASHEET.md").read_text()}, mode=0o444),
+     (*BUILD, "-o", "ds", "--datasheet", "D.md"), "is read-only"),
+    ("adjudicate's queue under a file: no gold either", lambda d: (d / "f").write_text("x\n"),
+     ("adjudicate", SYNTHETIC / "gold.json", "-o", "ok/g.jsonl", "--queue", "f/q.json"),
+     "f is a file, not a folder"),
+    ("an output that is a folder", lambda d: (d / "g").mkdir(),
+     ("adjudicate", SYNTHETIC / "gold.json", "-o", "g"), "is a folder; give a file path"),
+    ("segment over its own input", lambda d: (d / "x.jsonl").write_bytes(
+        (SYNTHETIC / "articles.jsonl").read_bytes()),
+     ("segment", "x.jsonl", "-o", "x.jsonl"), "is also an input of this command"),
+])
+def test_commands_refuse_outputs_and_leave_the_folder_as_it_was(tmp_path, name, setup, args,
+                                                               message):
+    setup(tmp_path)
+    before = snapshot(tmp_path)
+    result = stancekit(*args, cwd=tmp_path)
+    assert result.returncode == 2, (name, result.stderr)
+    assert message in result.stderr, (name, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    assert snapshot(tmp_path) == before, name
+
+
+def test_sigterm_during_segment_leaves_no_temporary_file(tmp_path):
+    corpus = tmp_path / "big.jsonl"
+    line = '{"id": "d%d", "text": "%s"}\n'
+    corpus.write_text("".join(line % (i, "The minister said the talks failed. " * 200)
+                              for i in range(3000)))
+    proc = subprocess.Popen([str(STANCEKIT), "segment", str(corpus), "-o", "out.jsonl"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    while proc.poll() is None and not list(tmp_path.glob(".out.jsonl.*.tmp")):
+        pass
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode != 0
+    assert "no output was replaced" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
+
+
+def test_skops_files_are_byte_identical_across_processes(tmp_path):
+    script = (
+        "import sys\n"
+        "from sklearn.feature_extraction.text import TfidfVectorizer\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "from sklearn.pipeline import make_pipeline\n"
+        "from stancekit.baselines.persist import save_model\n"
+        "texts = ['aa bb cc', 'bb cc dd', 'xx yy zz', 'yy zz ww'] * 5\n"
+        "model = make_pipeline(TfidfVectorizer(), LogisticRegression(random_state=0))\n"
+        "save_model(model.fit(texts, [0, 0, 1, 1] * 5), sys.argv[1])\n")
+    for name in ("a.skops", "b.skops"):
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / name)], check=True)
+    assert (tmp_path / "a.skops").read_bytes() == (tmp_path / "b.skops").read_bytes()
