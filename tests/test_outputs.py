@@ -171,3 +171,28 @@ def test_skops_files_are_byte_identical_across_processes(tmp_path):
     for name in ("a.skops", "b.skops"):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / name)], check=True)
     assert (tmp_path / "a.skops").read_bytes() == (tmp_path / "b.skops").read_bytes()
+
+
+def test_a_failed_training_run_leaves_the_previous_results(tmp_path, monkeypatch):
+    from test_baselines import make_dataset
+
+    from stancekit.baselines import train as training
+
+    out = tmp_path / "baselines"
+    put(out, {"results.json": "{}\n"})
+    (out / MARKER).write_text("results.json\n")
+    before = snapshot(tmp_path / "baselines")
+    dataset = make_dataset(tmp_path / "ds")
+    saved, save = [], training.save_model
+
+    def save_then_fail(model, path):
+        save(model, path)
+        saved.append(path)
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(training, "save_model", save_then_fail)
+    with pytest.raises(OSError):
+        training.train(dataset, out, folds=3, tiny=True, resamples=10, progress=False)
+    assert saved and not saved[0].exists()
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["baselines", "ds"]
