@@ -168,8 +168,10 @@ def _bibtex(stats: dict, manifest: dict, pretty_name: str) -> str:
     for r in licensed:
         key = re.sub(r"[^a-z0-9]+", "_", r["source"].lower()).strip("_") or "source"
         where = ", ".join(r["hosts"])
+        credit = ATTRIBUTIONS.get(r["source"], "").split(",")[0]
+        author = credit if credit.endswith(" contributors") else r["source"]
         entries.append(f"@misc{{{key},\n  title = {{{{{r['source']}}}}},\n"
-                       f"  author = {{{{{r['source']} contributors}}}},\n"
+                       f"  author = {{{{{author}}}}},\n"
                        + (f"  howpublished = {{\\url{{{where}}}}},\n" if where else "")
                        + f"  note = {{{r['license']}}}\n}}")
     return "\n\n".join(entries)
