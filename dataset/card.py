@@ -117,7 +117,7 @@ def _sources(stats: dict) -> str:
     return "\n".join(lines)
 
 
-def _limitations(stats: dict, languages: list[str], datasheet: bool) -> str:
+def _limitations(stats: dict, languages: list[str]) -> str:
     """What the data can and cannot support, from its own figures."""
     n = stats["sentences"]
     strata = stats.get("by_stratum", {})
@@ -148,11 +148,9 @@ def _limitations(stats: dict, languages: list[str], datasheet: bool) -> str:
                  f"only; {len(SCHEMA.entity_types)} entity types and {len(SCHEMA.stances) - 1} "
                  "stances besides `none`, judged from the sentence and its neighbours, not the "
                  "whole article.")
-    lines.append("- **Documentation.** " + (
-        "The datasheet, [DATASHEET.md](DATASHEET.md) in this folder, describes collection, "
-        "annotation, uses and limits in full." if datasheet else
-        "No datasheet was written with this build (`stancekit build --datasheet "
-        "DATASHEET.md`); see the datasheet of the corpus it was built from."))
+    lines.append("- **Documentation.** The datasheet, [DATASHEET.md](DATASHEET.md) (in this "
+                 "folder when the build was given one with `--datasheet`), describes "
+                 "collection, annotation, intended uses and known limits in full.")
     return "\n".join(lines)
 
 
@@ -179,8 +177,7 @@ def _bibtex(stats: dict, manifest: dict, pretty_name: str) -> str:
 
 def dataset_card(stats: dict, manifest: dict, num_bytes: Mapping[str, Mapping[str, int]],
                  pretty_name: str = PRETTY_NAME, license: str = LICENSE, about: str = "",
-                 language: str = "en", datasheet: bool = False,
-                 about_path: Path | str = "about") -> str:
+                 language: str = "en", about_path: Path | str = "about") -> str:
     """README.md of the dataset folder, filled from the data."""
     creators, about = about_parts(about, about_path)
     meta = card_metadata(stats, num_bytes, pretty_name, license, language, creators)
@@ -256,7 +253,7 @@ at build time: {_leakage(stats)}.
 
 ## Limitations and biases
 
-{_limitations(stats, meta["language"], datasheet)}
+{_limitations(stats, meta["language"])}
 
 ## Citation
 

@@ -83,7 +83,6 @@ def build(
     files = {"README.md": dataset_card(stats, manifest, num_bytes, pretty_name or PRETTY_NAME,
                                        license or mixed_license(stats["licenses"]),
                                        read_text(about) if about else "", language,
-                                       datasheet=datasheet is not None,
                                        about_path=about or "about"),
              "splits.json": dumps(manifest)}
     if datasheet:
