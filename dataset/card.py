@@ -75,7 +75,6 @@ def card_metadata(stats: dict, num_bytes: Mapping[str, Mapping[str, int]],
                            for repo in row["repositories"]})
     creators = {**DEFAULT_CREATORS, "source_datasets": repositories or ["original"],
                 **(creators or {})}
-    unit = {"documents": "documents"}
     return {
         "pretty_name": pretty_name,
         "license": license,
@@ -95,8 +94,8 @@ def card_metadata(stats: dict, num_bytes: Mapping[str, Mapping[str, int]],
         "dataset_info": [{"config_name": config,
                           "features": config_features(config)._to_yaml_list(),
                           "splits": [{"name": s, "num_bytes": num_bytes[config][s],
-                                      "num_examples":
-                                          stats["splits"][s][unit.get(config, "sentences")]}
+                                      "num_examples": stats["splits"][s][
+                                          "documents" if config == "documents" else "sentences"]}
                                      for s in splits],
                           "dataset_size": sum(num_bytes[config].values())}
                          for config in CONFIGS],
@@ -111,8 +110,8 @@ def _sources(stats: dict) -> str:
              "", "| source | licence | documents | sentences | URLs | repositories | "
              "attribution |", "|---|---|---:|---:|---|---|---|"]
     lines += [f"| {r['source']} | {r['license']} | {r['documents']} | {r['sentences']} | "
-              f"{', '.join(r['hosts']) or 'not recorded'} | "
-              f"{', '.join(f'`{x}`' for x in r['repositories']) or 'not recorded'} | "
+              f"{', '.join(r['hosts']) or NOT_RECORDED} | "
+              f"{', '.join(f'`{x}`' for x in r['repositories']) or NOT_RECORDED} | "
               f"{ATTRIBUTIONS.get(r['source'], UNKNOWN_SOURCE)} |" for r in rows]
     return "\n".join(lines)
 
@@ -122,8 +121,11 @@ def _limitations(stats: dict, languages: list[str]) -> str:
     n = stats["sentences"]
     strata = stats.get("by_stratum", {})
     lines = []
-    if strata:
-        random = sum(strata.get("random", {}).values())
+    random = sum(strata.get("random", {}).values())
+    if strata and random == n:
+        lines.append("- **Sampling.** Every sentence is from the `random` stratum; see its "
+                     "`weight` for the inclusion probability.")
+    elif strata:
         lines.append(f"- **Sampling.** {n - random} of {n} sentences ({(n - random) / n:.1%}) are "
                      "from strata other than `random`, drawn to enrich rare stances; label "
                      "shares in the data overstate them. Estimate distributions from the "
