@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from datasets import Dataset, DatasetDict, DatasetInfo
 from datasets.table import InMemoryTable
 
 from stancekit.dataset.features import CONFIGS, config_features
-from stancekit.dataset.rows import entities_row, stance_row
+from stancekit.dataset.rows import document_row, entities_row, stance_row
 from stancekit.files import InputError, Outputs
 from stancekit.splits import SPLIT_NAMES
 
@@ -22,9 +23,10 @@ PARQUET = {"compression": "zstd", "compression_level": 9, "row_group_size": 10_0
            "data_page_version": "1.0"}
 
 
-def build_dataset(gold: list[dict], assignment: Mapping[str, str],
-                  path: Path | str = "gold") -> dict[str, DatasetDict]:
-    """One DatasetDict per config; every gold sentence lands in exactly one split."""
+def build_dataset(gold: list[dict], assignment: Mapping[str, str], path: Path | str = "gold",
+                  documents: Mapping[str, dict] | None = None) -> dict[str, DatasetDict]:
+    """One DatasetDict per config; every gold sentence and its document land in exactly one
+    split. *documents* gives the ``documents`` config each document's text and origin."""
     names = [n for n in SPLIT_NAMES if n in set(assignment.values())]
     by_split: dict[str, list[dict]] = {name: [] for name in names}
     for record in gold:
@@ -33,14 +35,19 @@ def build_dataset(gold: list[dict], assignment: Mapping[str, str],
             raise InputError(path, f"document {record['doc_id']} has no split",
                              record=f"sentence {record['sentence_id']}", field="doc_id")
         by_split[split].append(record)
+    for records in by_split.values():
+        records.sort(key=lambda r: (r["doc_id"], r["index"], r["sentence_id"]))
     out = {}
     for config in CONFIGS:
         features = config_features(config)
         schema = features.arrow_schema
         splits = {}
         for name, records in by_split.items():
-            records.sort(key=lambda r: (r["doc_id"], r["index"], r["sentence_id"]))
-            rows = [ROWS[config](r, path) for r in records]
+            if config == "documents":
+                rows = [document_row(list(group), documents)
+                        for _, group in itertools.groupby(records, key=lambda r: r["doc_id"])]
+            else:
+                rows = [ROWS[config](r, path) for r in records]
             table = InMemoryTable(pa.Table.from_pylist(rows, schema=schema))
             splits[name] = Dataset(table, info=DatasetInfo(features=features, config_name=config),
                                    split=name)

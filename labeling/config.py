@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 
 from stancekit.schema import SCHEMA
 
 
+@functools.cache
 def label_config() -> str:
-    """The Label Studio XML config: sentence, entity labels, dyad relation, stance, context."""
+    """The Label Studio XML config: sentence, entity labels, dyad relation, stance, context,
+    checked by the Label Studio SDK."""
+    from label_studio_sdk.label_interface import LabelInterface
+
+    # Written with ElementTree: the SDK's LabelInterface.create gives every tag, <Relations>
+    # too, a name and a toName, which Label Studio's <Relations> does not take.
     view = ET.Element("View")
     ET.SubElement(view, "Header", value="Sentence")
     labels = ET.SubElement(view, "Labels", name=SCHEMA.entity_control,
@@ -30,7 +37,9 @@ def label_config() -> str:
     ET.SubElement(view, "Text", name=SCHEMA.context_control,
                   value=f"${SCHEMA.context_control}", selectionEnabled="false")
     ET.indent(view)
-    return ET.tostring(view, encoding="unicode") + "\n"
+    config = ET.tostring(view, encoding="unicode") + "\n"
+    LabelInterface(config).validate()
+    return config
 
 
 def instructions() -> str:

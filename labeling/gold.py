@@ -157,3 +157,11 @@ def _prediction(record: dict) -> dict:
     prefix = f"u{record['annotator']}e"
     return {"model_version": f"annotator-{record['annotator']}",
             "result": annotation_result(record["stance"], record["entities"], dyads, prefix)}
+
+
+def annotator_stances(export: Export) -> dict[str, list[dict]]:
+    """Each annotated sentence's stance from every usable annotation, by annotator id."""
+    return {task["data"]["sentence_id"]: [{"annotator": a, "stance": votes[a]["stance"],
+                                           "ground_truth": votes[a]["ground_truth"]}
+                                          for a in sorted(votes)]
+            for task, votes in iter_units(export) if votes}

@@ -29,15 +29,26 @@ def build(
     )] = None,
     about: Annotated[Path | None, typer.Option(
         help="Markdown placed in the card: where the text came from, who annotated it and how, "
-             "known limits.")] = None,
+             "known limits. A YAML front matter may set the card's language_creators "
+             "[default: found], annotations_creators [default: expert-generated] and "
+             "source_datasets [default: the documents' repositories, else original].")] = None,
+    documents: Annotated[Path | None, typer.Option(
+        help="The corpus the export's sentences were segmented from (as `stancekit segment` "
+             "reads it): gives the documents config each document's text and origin, and the "
+             "card its source repositories; every sentence's offsets are checked against it."
+    )] = None,
+    language: Annotated[str, typer.Option(
+        help="Language code on the card when the records carry no `language` (the language "
+             "given to `stancekit segment --language`).")] = "en",
 ) -> None:
-    """Build a Hugging Face dataset folder (stance and entities configs) from an export."""
+    """Build a Hugging Face dataset folder (stance, entities and documents configs)."""
     from stancekit.dataset import build_dataset, write_dataset
     from stancekit.dataset.card import PRETTY_NAME, dataset_card, fill_stats, mixed_license
+    from stancekit.dataset.documents import check_offsets, read_documents
     from stancekit.dataset.stats import dataset_stats
     from stancekit.files import InputError, Outputs, dumps, read_text, write_text
     from stancekit.labeling.export import read_export
-    from stancekit.labeling.gold import resolve
+    from stancekit.labeling.gold import annotator_stances, resolve
     from stancekit.splits import check_leakage, manifest_assignment, match_gold, read_manifest
 
     manifest = read_manifest(splits)
@@ -59,18 +70,24 @@ def build(
     if strict and leakage:
         typer.secho("leakage found (--strict): nothing written", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
-    datasets = build_dataset(gold, assignment, path=export)
+    docs = read_documents(documents) if documents else None
+    if docs is not None:
+        check_offsets(gold, docs, documents, export)
+    stances = annotator_stances(data)
+    rows = [{**r, "annotations": stances[r["sentence_id"]]} for r in gold]
+    datasets = build_dataset(rows, assignment, path=export, documents=docs)
     stats = dataset_stats(gold, assignment, resolution.stats, alpha=_alpha(data),
-                          leakage=leakage.summary())
+                          leakage=leakage.summary(), documents=docs)
     num_bytes = {config: {split: ds.data.nbytes for split, ds in dd.items()}
                  for config, dd in datasets.items()}
     files = {"README.md": dataset_card(stats, manifest, num_bytes, pretty_name or PRETTY_NAME,
                                        license or mixed_license(stats["licenses"]),
-                                       read_text(about) if about else ""),
+                                       read_text(about) if about else "", language,
+                                       about_path=about or "about"),
              "splits.json": dumps(manifest)}
     if datasheet:
         files["DATASHEET.md"] = fill_stats(read_text(datasheet), stats, datasheet)
-    with Outputs([export, splits]) as outputs:
+    with Outputs([export, splits, *([documents] if documents else [])]) as outputs:
         write_dataset(datasets, output, files, outputs)
         if datasheet:
             write_text(datasheet, files["DATASHEET.md"], outputs)
