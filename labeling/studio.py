@@ -15,6 +15,7 @@ from stancekit.files import InputError, StageError, atomic_open, iter_jsonl, rea
 from stancekit.labeling.config import instructions, label_config
 from stancekit.labeling.server import read_secret
 from stancekit.labeling.tasks import task_data
+from stancekit.schema import SCHEMA
 
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
@@ -177,6 +178,15 @@ def read_tasks(path: Path | str) -> list[dict]:
                              field="data.sentence_id")
         tasks.append(obj)
     return tasks
+
+
+def without_stance(tasks: list[dict]) -> list[dict]:
+    """The tasks with the stance taken out of their predictions, the entity spans and dyads
+    kept, so annotators choose the stance unprompted."""
+    return [{**task, "predictions": [
+        {**p, "result": [i for i in p.get("result") or ()
+                         if i.get("from_name") != SCHEMA.stance_control]}
+        for p in task["predictions"]]} if task.get("predictions") else task for task in tasks]
 
 
 def list_tasks(client: LabelStudio, project_id: int, page_size: int = 1000) -> list[Any]:

@@ -135,6 +135,9 @@ def push_cmd(
     tasks: Annotated[Path, typer.Argument(help="Tasks (JSON list or JSONL) to import.")],
     project: ProjectOpt = DEFAULT_PROJECT,
     batch_size: Annotated[int, typer.Option(min=1, help="Tasks per import request.")] = 500,
+    hide_stance: Annotated[bool, typer.Option(
+        "--hide-stance", help="Leave the predicted stance out of the pre-annotations (entity "
+        "spans and dyads stay), so annotators choose it unprompted.")] = False,
     overlap: OverlapOpt = None,
     overlap_percent: OverlapPercentOpt = None,
     url: UrlOpt = None,
@@ -148,9 +151,12 @@ def push_cmd(
         overlap_summary,
         push,
         read_tasks,
+        without_stance,
     )
 
     task_list = read_tasks(tasks)
+    if hide_stance:
+        task_list = without_stance(task_list)
     client = _client(url, api_key_file, data_dir)
     try:
         proj = ensure_project(client, project, overlap, overlap_percent)
