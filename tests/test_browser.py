@@ -140,10 +140,10 @@ def test_annotator_labels_a_sentence_in_the_browser(chromium, studio, tmp_path):
         expect(modal).to_be_hidden()
 
         objects = page.locator(".lsf-richtext__container")
-        sentence, context = objects.nth(0), objects.nth(1)
+        context, sentence = objects.nth(0), objects.nth(1)
         expect(sentence).to_have_text(data["text"])
-        # Label Studio shows each line of a text as its own element.
-        expect(context.locator(".lsf-richtext__line")).to_have_text(data["context"].split("\n"))
+        # The context comes first, the sentence marked inside it.
+        expect(context.locator("mark")).to_have_text(data["text"])
         highlights = sentence.locator(".htx-highlight")
         expect(highlights).to_have_text([e["text"] for e in predicted_entities])
         expect(page.locator(f"input[name='{predicted_stance}']")).to_be_checked()
