@@ -13,9 +13,10 @@ from stancekit.labeling.gold import resolve
 from stancekit.labeling.review import apply_review
 
 
-def _exports(tmp_path):
+def _exports(tmp_path, more_docs: int = 0):
+    others = [task(3 + d, annotation(30 + d, 1), doc_id=f"doc{d}") for d in range(more_docs)]
     main = write_export(tmp_path, [task(1, annotation(10, 1), annotation(11, 2, DENIAL)),
-                                   task(2, annotation(12, 1), annotation(13, 2))])
+                                   task(2, annotation(12, 1), annotation(13, 2)), *others])
     # The review project has its own task ids; sentences match by sentence_id.
     reviewed = task(1, annotation(20, 9, APPEAL, entities=(RUSSIA,), dyads=()))
     reviewed["id"] = 77
@@ -48,3 +49,17 @@ def test_cli_adjudicate_review(tmp_path):
     assert result.exit_code == 0, result.output
     assert "review: 1 decisions applied" in result.output
     assert [json.loads(line)["stance"] for line in out.open()] == [APPEAL, ACCUSATION]
+
+
+def test_cli_build_from_the_reviewed_gold(tmp_path):
+    main, review = _exports(tmp_path, more_docs=5)
+    runner = CliRunner()
+    splits = tmp_path / "splits.json"
+    assert runner.invoke(app, ["split", str(main), "-o", str(splits)]).exit_code == 0
+    args = ["build", str(main), "--splits", str(splits)]
+    without = runner.invoke(app, [*args, "-o", str(tmp_path / "plain")])
+    built = runner.invoke(app, [*args, "--review", str(review), "-o", str(tmp_path / "ds")])
+    assert built.exit_code == 0, built.output
+    assert "review: 1 decisions applied" in built.output
+    assert "(7 of 7 sentences)" in built.output
+    assert "(6 of 7 sentences)" in without.output
