@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancekit.files import InputError, read_json
-from stancekit.labeling.config import COMMENT_CONTROL, UNSURE, UNSURE_CONTROL
+from stancekit.labeling.config import COMMENT_CONTROL, CONTEXT_HTML, UNSURE, UNSURE_CONTROL
 from stancekit.schema import SCHEMA
 
 SOURCE, TARGET = SCHEMA.dyad_keys
@@ -115,6 +115,9 @@ def parse_task(task: dict, path: Path | str, position: int = 0
         if not isinstance(data.get(key), str) or not data[key]:
             raise where.error(f"task data has no {key!r}", f"data.{key}")
     where.sentence_id = data["sentence_id"]
+    if CONTEXT_HTML in data:
+        # Derived from the other fields for the labeling view only.
+        data = {k: v for k, v in data.items() if k != CONTEXT_HTML}
     parsed = [_parse_annotation(a, task_id, data, where) for a in task.get("annotations") or ()]
     return data, parsed, len(task.get("drafts") or ()), len(task.get("predictions") or ())
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tqdm import tqdm
 
 from stancekit.files import InputError, StageError, atomic_open, iter_jsonl, read_json
-from stancekit.labeling.config import instructions, label_config
+from stancekit.labeling.config import CONTEXT_HTML, context_html, instructions, label_config
 from stancekit.labeling.server import read_secret
 from stancekit.labeling.tasks import task_data
 from stancekit.schema import SCHEMA
@@ -180,6 +180,14 @@ def read_tasks(path: Path | str) -> list[dict]:
     return tasks
 
 
+def with_view(task: dict) -> dict:
+    """The task with its context as the labeling view shows it (HTML, the sentence marked)."""
+    data = task["data"]
+    if CONTEXT_HTML in data or not isinstance(data.get("text"), str):
+        return task
+    return {**task, "data": {**data, CONTEXT_HTML: context_html(data)}}
+
+
 def without_stance(tasks: list[dict]) -> list[dict]:
     """The tasks with the stance taken out of their predictions, the entity spans and dyads
     kept, so annotators choose the stance unprompted."""
@@ -231,7 +239,8 @@ def remove_duplicates(client: LabelStudio, project_id: int) -> tuple[list[Any], 
 
 def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
          batch_size: int = 500, progress: bool | None = None) -> dict[str, int]:
-    """Import the tasks whose sentence is not in the project yet; return the counts.
+    """Import the tasks whose sentence is not in the project yet, each with its context
+    view (``with_view``); return the counts.
 
     ``skipped`` counts tasks whose sentence was in the project or earlier in *tasks*;
     ``imported`` the imported tasks still in the project after copies of the same sentence
@@ -244,7 +253,7 @@ def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
         sid = task["data"]["sentence_id"]
         if sid not in seen:
             seen.add(sid)
-            new.append(task)
+            new.append(with_view(task))
     # disable=None turns the bar off when stderr is not a terminal.
     bar = tqdm(total=len(new), unit="task", desc="push",
                disable=None if progress is None else not progress)

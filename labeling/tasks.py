@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from stancekit.files import InputError, Outputs, atomic_open, iter_jsonl
-from stancekit.labeling.config import CONTEXT_HTML, context_html
 from stancekit.labeling.corpus import METADATA
 from stancekit.labeling.cues import VERSION as CUES_VERSION
 from stancekit.labeling.cues import cue_tagger
@@ -28,11 +27,9 @@ Recognizer = Callable[[Iterable[dict]], Iterator[list[dict]]]
 
 
 def task_data(record: dict) -> dict:
-    """The task ``data`` of one sentence record: the public contract fields, and the context
-    as the labeling view shows it."""
+    """The task ``data`` of one sentence record: the public contract fields."""
     data = {k: record[k] for k in TASK_FIELDS}
     data.update({k: record[k] for k in OPTIONAL if record.get(k)})
-    data[CONTEXT_HTML] = context_html(record)
     return data
 
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from stancekit.cli import app
 from stancekit.files import InputError, write_json, write_jsonl
-from stancekit.labeling.config import label_config
+from stancekit.labeling.config import CONTEXT_HTML, context_html, label_config
 from stancekit.labeling.corpus import Document
 from stancekit.labeling.results import annotation_result
 from stancekit.labeling.segment import segment_document
@@ -93,7 +93,7 @@ def test_push_pull_round_trip_keeps_text_offsets_predictions(studio, project, tm
     assert set(exported) == {t["data"]["sentence_id"] for t in tasks}
     for task in tasks:
         got = exported[task["data"]["sentence_id"]]
-        assert got["data"] == task["data"]
+        assert got["data"] == {**task["data"], CONTEXT_HTML: context_html(task["data"])}
         assert [p["result"] for p in got["predictions"]] == [task["predictions"][0]["result"]]
         assert got["predictions"][0]["model_version"] == "cues"
 

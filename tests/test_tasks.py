@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from stancekit.cli import app
 from stancekit.files import InputError
-from stancekit.labeling.config import CONTEXT_HTML, context_html
 from stancekit.labeling.cues import cue_tagger
 from stancekit.labeling.gazetteer import gazetteer
 from stancekit.labeling.tasks import TASK_FIELDS, build_tasks, spacy_entities
@@ -153,7 +152,7 @@ def test_build_tasks_on_records_without_predictions_keeps_data():
     record = {"sentence_id": "s", "doc_id": "d", "index": 0, "start": 0, "end": 5,
               "text": "Hello", "context": "Hello", "source": "Wire"}
     [task] = build_tasks([record], predictions=False)
-    assert task == {"data": {**record, CONTEXT_HTML: context_html(record)}}
+    assert task == {"data": record}
 
 
 def test_workers_give_the_same_bytes(tmp_path):
