@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancekit.files import InputError, read_json
+from stancekit.labeling.config import COMMENT_CONTROL, CONTEXT_HTML, UNSURE, UNSURE_CONTROL
 from stancekit.schema import SCHEMA
 
 SOURCE, TARGET = SCHEMA.dyad_keys
@@ -114,6 +115,9 @@ def parse_task(task: dict, path: Path | str, position: int = 0
         if not isinstance(data.get(key), str) or not data[key]:
             raise where.error(f"task data has no {key!r}", f"data.{key}")
     where.sentence_id = data["sentence_id"]
+    if CONTEXT_HTML in data:
+        # Derived from the other fields for the labeling view only.
+        data = {k: v for k, v in data.items() if k != CONTEXT_HTML}
     parsed = [_parse_annotation(a, task_id, data, where) for a in task.get("annotations") or ()]
     return data, parsed, len(task.get("drafts") or ()), len(task.get("predictions") or ())
 
@@ -152,7 +156,9 @@ def _parse_annotation(annotation: dict, task_id: int | None, data: dict,
     result = annotation.get("result") or []
     if not isinstance(result, list):
         raise where.error("expected a list of result items", "result")
-    stance, entities, dyads = _parse_result(result, data["text"], where)
+    notes = _notes(result)
+    labels = [i for i in result if not any(i is n for n in notes["items"])]
+    stance, entities, dyads = _parse_result(labels, data["text"], where)
     sentence_id = data["sentence_id"]
     if annotation.get("was_cancelled"):
         return order, _skip(task_id, ann_id, "cancelled", sentence_id)
@@ -170,7 +176,28 @@ def _parse_annotation(annotation: dict, task_id: int | None, data: dict,
         "dyads": dyads,
         "lead_time": annotation.get("lead_time"),
         "ground_truth": bool(annotation.get("ground_truth")),
+        **notes["record"],
     }
+
+
+def _notes(result: list) -> dict:
+    """The unsure flag and comment of a result (kept in the record only when given), and
+    their items, which carry no label."""
+    items, record = [], {}
+    for item in result:
+        if not isinstance(item, dict):
+            continue
+        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        if item.get("from_name") == UNSURE_CONTROL and item.get("type") == "choices":
+            items.append(item)
+            if UNSURE in (value.get("choices") or ()):
+                record["unsure"] = True
+        elif item.get("from_name") == COMMENT_CONTROL and item.get("type") == "textarea":
+            items.append(item)
+            text = "\n".join(t for t in value.get("text") or () if isinstance(t, str)).strip()
+            if text:
+                record["comment"] = text
+    return {"items": items, "record": record}
 
 
 def _parse_result(result: list, text: str, where: _Where

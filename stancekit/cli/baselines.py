@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from stancekit.cli._app import app, fail
+from stancekit.cli.studio import DEFAULT_DATA_DIR, DataDirOpt, KeyFileOpt, UrlOpt, _client
 
 baselines_app = typer.Typer(help="Stance, entity and dyad baselines: train, evaluate, predict.",
                             no_args_is_help=True)
@@ -65,14 +66,18 @@ def predict_cmd(
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="JSONL of id, stance and per-label scores.")] = None,
     to_studio: Annotated[bool, typer.Option(
-        "--to-studio", help="Push the predictions to Label Studio as pre-annotations and "
-        "order unlabeled tasks by uncertainty ($LABEL_STUDIO_URL, $LABEL_STUDIO_API_KEY).")]
-    = False,
+        "--to-studio", help="Push the predictions to Label Studio as pre-annotations, with the "
+        "entity spans of each task's pre-annotation or of the entity tagger, and order "
+        "unlabeled tasks by uncertainty.")] = False,
     project: Annotated[str, typer.Option(help="Label Studio project title.")] = "stancekit",
+    url: UrlOpt = None,
+    api_key_file: KeyFileOpt = None,
+    data_dir: DataDirOpt = DEFAULT_DATA_DIR,
 ) -> None:
     """Predict stances with the best model; write JSONL and/or push to Label Studio."""
     from stancekit.baselines.predict import (
         best_model,
+        entity_spans,
         model_version,
         predict,
         push_predictions,
@@ -90,13 +95,13 @@ def predict_cmd(
             write_jsonl(output, predictions, outputs)
         typer.echo(f"wrote {len(predictions)} predictions of {name} to {output}")
     if to_studio:
-        from stancekit.labeling.studio import StudioError, connect, get_project
+        from stancekit.labeling.studio import StudioError, get_project
 
         version = model_version(name, results)
+        client = _client(url, api_key_file, data_dir)
         try:
-            client = connect()
             counts = push_predictions(client, get_project(client, project), predictions,
-                                      version)
+                                      version, entity_spans(models_dir, records))
         except StudioError as e:
             fail(str(e))
         typer.echo(f"{version}: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))

@@ -19,6 +19,9 @@ def build(
     splits: Annotated[Path, typer.Option(help="Split manifest from `stancekit split`.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Dataset folder to write.")],
     lead: Annotated[int | None, typer.Option(help="Annotator id whose label breaks ties.")] = None,
+    review: Annotated[Path | None, typer.Option(
+        help="Export of the review project, whose decisions replace the gold of the reviewed "
+        "sentences (as in `stancekit adjudicate --review`).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 and write nothing on any leakage.")] = False,
     datasheet: Annotated[Path | None, typer.Option(
         help="Datasheet whose statistics block is filled in, in place and in the copy "
@@ -54,6 +57,11 @@ def build(
     manifest = read_manifest(splits)
     data = read_export(export)
     resolution = resolve(data, lead=lead)
+    if review:
+        from stancekit.labeling.review import apply_review
+
+        resolution = apply_review(resolution, data, read_export(review))
+        typer.echo(f"review: {resolution.stats['review']['applied']} decisions applied")
     gold = resolution.gold
     for reason, n in resolution.stats["excluded"].items():
         typer.echo(f"excluded {n} sentences without a gold label: {reason}")
@@ -87,7 +95,7 @@ def build(
              "splits.json": dumps(manifest)}
     if datasheet:
         files["DATASHEET.md"] = fill_stats(read_text(datasheet), stats, datasheet)
-    with Outputs([export, splits, *([documents] if documents else [])]) as outputs:
+    with Outputs([export, splits, *(p for p in (documents, review) if p)]) as outputs:
         write_dataset(datasets, output, files, outputs)
         if datasheet:
             write_text(datasheet, files["DATASHEET.md"], outputs)
