@@ -49,5 +49,6 @@ def adjudicate(
     typer.echo(f"queued for review: {_counts(stats['queued'])}"
                + (f" -> {queue}" if queue else ""))
     typer.echo(f"skipped annotations: {_counts(stats['skipped'])}")
+    typer.echo(f"relations and choices collapsed: {_counts(stats['collapsed'])}")
     typer.echo(f"drafts and predictions seen (not annotations): "
                f"{stats['drafts']} drafts, {stats['predictions']} predictions")
