@@ -140,7 +140,7 @@ def test_cli_writes_gold_and_review_queue(tmp_path):
     assert [g["sentence_id"] for g in gold] == ["s001"]
     (review,) = json.loads(queue_path.read_text())
     assert review["data"] == task(2)["data"]
-    assert review["meta"]["reason"] == "tie"
+    assert review["meta"]["reason"] == "tie and dyad disagreement"
     assert [p["model_version"] for p in review["predictions"]] == ["annotator-1", "annotator-2"]
     assert review["predictions"][1]["result"] == annotation_result(
         ACCUSATION, [RUSSIA, UKRAINE], [(1, 0)], prefix="u2e")
