@@ -92,8 +92,8 @@ def parse_tasks(tasks: Iterable[dict], path: Path | str) -> Export:
         if where.task_id is not None:
             first = task_ids.setdefault(where.task_id, position)
             if first != position:
-                raise InputError(path, f"task id {where.task_id} is also the id of the task at "
-                                 f"position {first}", record=f"task at position {position}",
+                raise InputError(path, f"the task at position {first} has the same id",
+                                 record=f"task {where.task_id} at position {position}",
                                  field="id")
         first_task, first_text = sentences.setdefault(data["sentence_id"],
                                                       (where.task(), data["text"]))

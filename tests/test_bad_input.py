@@ -250,7 +250,7 @@ CASES: list[Case] = [
           ("fractions-a-list", "fractions", {"fractions": [0.8, 0.2]}),
           ("fraction-a-string", "fractions.test", {"fractions": {"train": 0.8, "test": "0.2"}}),
           ("fraction-above-one", "fractions.test", {"fractions": {"train": 0.8, "test": 2}}),
-          ("fraction-negative", "fractions.test", {"fractions": {"train": 1.2, "test": -0.2}}),
+          ("fraction-negative", "fractions.test", {"fractions": {"train": 0.8, "test": -0.2}}),
           ("fraction-unknown-split", "fractions.dev",
            {"fractions": {"train": 0.8, "dev": 0.2}}),
           ("fractions-not-summing-to-one", "fractions",
