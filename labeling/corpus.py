@@ -79,11 +79,11 @@ def from_record(path: Path | str, where: str, obj: dict) -> Document:
     if not isinstance(obj["text"], str):
         raise InputError(path, "must be a string", record=where, field="text")
     meta = {k: str(obj[k]) for k in METADATA if obj.get(k) not in (None, "")}
-    return Document(str(obj["id"]), obj["text"], links=_links(path, where, obj), **meta)
+    return Document(str(obj["id"]), obj["text"], links=read_links(path, where, obj), **meta)
 
 
-def _links(path: Path, where: str, obj: dict) -> tuple[dict, ...]:
-    """Entity links (``start``, ``end``, ``wikipedia``) into the text, checked."""
+def read_links(path: Path | str, where: str, obj: dict) -> tuple[dict, ...]:
+    """The entity links (``start``, ``end``, ``wikipedia``) of a record into its text, checked."""
     links = obj.get("links") or []
     text = obj["text"]
     if not isinstance(links, list):
