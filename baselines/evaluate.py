@@ -54,7 +54,7 @@ def read_results(out_dir: Path | str) -> dict:
                              field="stance.best_model" if name == best else "stance.models")
     if best not in models:
         raise InputError(path, f"best model {best!r} is not one of the models "
-                         f"({', '.join(models) or 'none'})", field="stance.best_model")
+                         f"({', '.join(models) or 'no models'})", field="stance.best_model")
     _field(results, path, "seed", int)
     _field(results, path, "bootstrap.resamples", int)
     _field(results, path, "dataset.sha256", str)
