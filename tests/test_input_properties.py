@@ -161,15 +161,13 @@ def test_valid_corpora_segment_with_offsets_that_slice_back(fmt: str, docs: list
         assert len({r["sentence_id"] for r in records}) == len(records)
 
 
-@st.composite
-def corruptions(draw: st.DrawFn) -> tuple[str, list, list[tuple[str, int, bytes]]]:
-    """A format, valid documents and byte edits: (kind, position in [0, 1), bytes)."""
-    edits = st.tuples(st.sampled_from(["insert", "delete", "replace"]),
-                      st.integers(0, 10_000),
-                      st.sampled_from([b'"', b",", b"\n", b"{", b"}", b"\\", b"\x00", b"\xff",
-                                       b"\xe4", b"\xef\xbb\xbf", b"\r", b" ", b"[", b":"]))
-    return (draw(st.sampled_from(FORMATS)), draw(documents),
-            draw(st.lists(edits, min_size=1, max_size=3)))
+EDITS = st.lists(st.tuples(st.sampled_from(["insert", "delete", "replace"]),
+                           st.integers(0, 10_000),
+                           st.sampled_from([b'"', b",", b"\n", b"{", b"}", b"\\", b"\x00",
+                                            b"\xff", b"\xe4", b"\xef\xbb\xbf", b"\r", b" ",
+                                            b"[", b":", b"1", b"-", b"null"])),
+                 min_size=1, max_size=3)
+"""Byte edits: (kind, position modulo the length, bytes)."""
 
 
 def corrupt(data: bytes, edits: list[tuple[str, int, bytes]]) -> bytes:
@@ -185,22 +183,63 @@ def corrupt(data: bytes, edits: list[tuple[str, int, bytes]]) -> bytes:
     return data
 
 
+def exit_2_or_success(argv: list[str], output: Path, label: str) -> list[dict]:
+    """Run ``stancekit ARGV``: exit 2 with an error and no *output*, or exit 0; the records of
+    *output* (a JSON list or JSONL) on success."""
+    code, stdout, stderr = run(argv)
+    event(f"{label}: exit {code}")
+    assert code in (0, 2), stdout + stderr
+    if code == 2:
+        assert stderr.startswith("error: ") and not output.exists(), stderr
+        return []
+    text = output.read_text(encoding="utf-8")
+    return json.loads(text) if output.suffix == ".json" else list(map(json.loads,
+                                                                       text.splitlines()))
+
+
 @FAST
-@given(corruptions())
-def test_corrupted_corpora_exit_2_or_succeed_never_a_traceback(case: tuple) -> None:
-    fmt, docs, edits = case
+@given(st.sampled_from(FORMATS), documents, EDITS)
+def test_corrupted_corpora_exit_2_or_succeed_never_a_traceback(fmt: str, docs: list,
+                                                               edits: list) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = write_corpus(Path(tmp), fmt, docs)
         target = sorted(corpus.glob("*.txt"))[0] if fmt == "txt" else corpus
         target.write_bytes(corrupt(target.read_bytes(), edits))
         out = Path(tmp) / "s.jsonl"
-        code, stdout, stderr = run(["segment", str(corpus), "-o", str(out)])
-        event(f"{fmt}: exit {code}")
-        assert code in (0, 2), stdout + stderr
-        if code == 2:
-            assert stderr.startswith("error: ") and not out.exists(), stderr
-        else:
-            for line in out.read_text(encoding="utf-8").splitlines():
-                record = json.loads(line)
-                assert record["end"] - record["start"] == len(record["text"]) > 0
-                assert record["text"] in record["context"]
+        for record in exit_2_or_success(["segment", str(corpus), "-o", str(out)], out, fmt):
+            assert record["end"] - record["start"] == len(record["text"]) > 0
+            assert record["text"] in record["context"]
+
+
+@FAST
+@given(documents, EDITS)
+def test_corrupted_sentences_exit_2_or_succeed_never_a_traceback(docs: list,
+                                                                 edits: list) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        sentences = Path(tmp) / "s.jsonl"
+        records = [r for doc in read_corpus(write_corpus(Path(tmp), "jsonl", docs))
+                   for r in segment_document(doc)]
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        sentences.write_bytes(corrupt(lines.encode(), edits))
+        out = Path(tmp) / "t.json"
+        for task in exit_2_or_success(["tasks", str(sentences), "-o", str(out),
+                                       "--no-predictions"], out, "sentences"):
+            data = task["data"]
+            assert data["end"] - data["start"] == len(data["text"]) > 0
+
+
+@FAST
+@given(exports(), EDITS)
+def test_corrupted_exports_exit_2_or_succeed_never_a_traceback(tasks: list[dict],
+                                                               edits: list) -> None:
+    for t in tasks:
+        for a in t["annotations"]:
+            del a["expected"]
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "export.json"
+        export.write_bytes(corrupt(json.dumps(tasks, ensure_ascii=False).encode(), edits))
+        out = Path(tmp) / "gold.jsonl"
+        for gold in exit_2_or_success(["adjudicate", str(export), "-o", str(out)], out,
+                                      "export"):
+            for entity in gold["entities"]:
+                assert gold["text"][entity["start"]:entity["end"]] == entity["text"]
