@@ -123,12 +123,15 @@ def from_record(path: Path | str, where: str, obj: dict) -> Document:
     if type(obj["id"]) not in (str, int):
         raise InputError(path, f"must be a string or an integer, not {obj['id']!r}",
                          record=where, field="id")
-    meta = {k: obj[k] for k in METADATA if obj.get(k) not in (None, "")}
-    for k, value in meta.items():
+    meta = {}
+    for k in METADATA:
+        value = obj.get(k)
+        if value in (None, ""):
+            continue
         if type(value) not in (str, int, float):
             raise InputError(path, f"must be a string or a number, not {value!r}", record=where,
                              field=k)
-    meta = {k: str(value) for k, value in meta.items()}
+        meta[k] = str(value)
     return Document(str(obj["id"]), obj["text"], links=read_links(path, where, obj), **meta)
 
 
