@@ -84,24 +84,22 @@ def parse_tasks(tasks: Iterable[dict], path: Path | str) -> Export:
     export = Export(str(path))
     latest: dict[tuple[str, int], tuple[tuple, dict]] = {}
     usable: list[tuple[dict, Counter]] = []
-    task_ids: dict[int, int] = {}
-    sentences: dict[str, tuple[str, str]] = {}
+    positions: dict[int, int] = {}
+    sentences: dict[str, tuple[int | None, int, str]] = {}
     for position, task in enumerate(tasks):
         data, parsed, n_drafts, n_predictions = parse_task(task, path, position)
-        where = _Where(path, task.get("id"), position)
-        if where.task_id is not None:
-            first = task_ids.setdefault(where.task_id, position)
-            if first != position:
-                raise InputError(path, f"the task at position {first} has the same id",
-                                 record=f"task {where.task_id} at position {position}",
-                                 field="id")
-        first_task, first_text = sentences.setdefault(data["sentence_id"],
-                                                      (where.task(), data["text"]))
-        if first_text != data["text"]:
+        task_id = task.get("id")
+        if task_id is not None and positions.setdefault(task_id, position) != position:
+            raise InputError(path, f"the task at position {positions[task_id]} has the same id",
+                             record=f"task {task_id} at position {position}", field="id")
+        first = sentences.setdefault(data["sentence_id"], (task_id, position, data["text"]))
+        if first[2] != data["text"]:
+            where = _Where(path, task_id, position)
             where.sentence_id = data["sentence_id"]
-            raise where.error(f"{first_task} has the same sentence_id with a different text "
-                              f"({first_text!r}, here {data['text']!r})", "data.text")
-        export.tasks.append({"id": where.task_id, "data": data})
+            raise where.error(f"{_Where(path, *first[:2]).task()} has the same sentence_id with "
+                              f"a different text ({first[2]!r}, here {data['text']!r})",
+                              "data.text")
+        export.tasks.append({"id": task_id, "data": data})
         export.drafts += n_drafts
         export.predictions += n_predictions
         for order, outcome, collapsed in parsed:

@@ -1,9 +1,9 @@
 """Bad input to the real CLI: exit 2, a message naming file, record and field, no traceback,
 and every output left as it was.
 
-``CASES`` is one table; each case writes its inputs into a fresh folder, runs ``stancekit`` there
-through its entry point and checks the exit code, the messages and the outputs before and after. To add
-a case (output writing, I/O errors, ...), append a ``Case`` to ``CASES`` or extend it from
+``CASES`` is one table; each case writes its inputs into a fresh folder, runs the ``stancekit``
+entry point there and checks the exit code, the messages and the outputs before and after. To
+add a case (output writing, I/O errors, ...), append a ``Case`` to ``CASES`` or extend it from
 another module with ``CASES += [...]``.
 """
 
@@ -409,7 +409,8 @@ CASES: list[Case] = [
                 task(4, annotation(13, 1, result=relations(choices=(APPEAL, DENIAL))))),
          ("adjudicate", "export.json", "-o", "gold.jsonl"),
          stdout=("bidirectional relation read one way 1", "duplicate relation 1",
-                 "reversed duplicate relation 1", "several stance choices 1"), code=0, written=("gold.jsonl",)),
+                 "reversed duplicate relation 1", "several stance choices 1"), code=0,
+         written=("gold.jsonl",)),
     Case("export-entity-disagreement-queued",
          export(task(1, annotation(10, 1), annotation(11, 2, entities=(RUSSIA,), dyads=())),
                 task(2, annotation(20, 1), annotation(21, 2)),
