@@ -208,10 +208,10 @@ def build_export(src_dir: Path, articles_path: Path, gold_path: Path,
             raise InputError(src, "segmentation differs from the source lines:\n" +
                              "\n".join(problems))
         articles[src.stem] = article
+    second = _read_second_pass(second_pass) if second_pass else {}
     write_jsonl(articles_path, (
         {"id": a.path.stem, **{k: v for k, v in a.header.items() if v}, "text": a.body()}
         for a in articles.values()))
-    second = _read_second_pass(second_pass) if second_pass else {}
     tasks, ann_id, used_second = [], 0, 0
     for doc in read_corpus(articles_path):
         article = articles[doc.doc_id]
