@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import os
@@ -139,7 +140,8 @@ def read_json(path: Path | str) -> Any:
 
 
 def iter_jsonl(path: Path | str) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, object) for each non-blank line of a JSONL file."""
+    """Yield (line number, object) for each non-blank line of a JSONL file (a UTF-8 byte order
+    mark is allowed)."""
     path = require_file(path)
     try:
         f = open(path, "rb")  # noqa: SIM115 (closed below; opening is what may fail)
@@ -147,6 +149,8 @@ def iter_jsonl(path: Path | str) -> Iterator[tuple[int, dict]]:
         raise InputError(path, f"cannot read: {e.strerror}") from None
     with f:
         for lineno, raw in enumerate(f, 1):
+            if lineno == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError:

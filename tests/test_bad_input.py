@@ -2,17 +2,18 @@
 and every output left as it was.
 
 ``CASES`` is one table; each case writes its inputs into a fresh folder, runs the ``stancekit``
-entry point there and checks the exit code, the messages and the outputs before and after. To
-add a case (output writing, I/O errors, ...), append a ``Case`` to ``CASES`` or extend it from
-another module with ``CASES += [...]``.
+entry point there (with the case's environment variables) and checks the exit code, the messages
+and the outputs before and after. A few cases exit 0 and check what the run reports instead (the
+counts of what was read as less than it said). To add a case (output writing, I/O errors, ...),
+append a ``Case`` to ``CASES``.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
@@ -45,6 +46,8 @@ class Case:
     """Paths (relative to the run folder) whose bytes, or absence, the run must not change."""
     written: tuple[str, ...] = ()
     """Paths the run must write."""
+    env: Mapping[str, str | None] = field(default_factory=dict)
+    """Environment variables set (or, when None, unset) for the run."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,6 +439,9 @@ CASES: list[Case] = [
     Case("corpus-csv-bom", files(c_dot_csv=("\ufeff" + CSV_HEADER + "a,One. Two.,T\n").encode()),
          ("segment", "c.csv", "-o", "s.jsonl"), stdout=("1 documents, 2 sentences",), code=0,
          written=("s.jsonl",)),
+    Case("corpus-jsonl-bom", files(c_dot_jsonl=b"\xef\xbb\xbf" + jsonl(DOC).encode()),
+         ("segment", "c.jsonl", "-o", "s.jsonl"), stdout=("1 documents, 4 sentences",), code=0,
+         written=("s.jsonl",)),
     Case("segment-language-known-region", files(c_dot_jsonl=jsonl(DOC)),
          ("segment", "c.jsonl", "-o", "s.jsonl", "--language", "pt-BR"),
          stdout=("1 documents",), code=0, written=("s.jsonl",)),
@@ -525,10 +531,11 @@ def snapshot(root: Path, paths: tuple[str, ...]) -> dict[str, object]:
     return out
 
 
-def run(argv: tuple[str, ...] | list[str]) -> tuple[int, str, str]:
+def run(argv: tuple[str, ...] | list[str], env: Mapping[str, str | None] | None = None
+        ) -> tuple[int, str, str]:
     """Exit status, stdout and stderr of the ``stancekit`` entry point run on *argv* in this
     process (an exception it lets through fails the test with its traceback)."""
-    with CliRunner().isolation() as (out, err, _), mock.patch.object(
+    with CliRunner().isolation(env=env) as (out, err, _), mock.patch.object(
             sys, "argv", ["stancekit", *argv]):
         try:
             cli.run()
@@ -543,7 +550,7 @@ def test_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: Case) 
     case.setup(tmp_path)
     before = snapshot(tmp_path, case.unchanged)
     monkeypatch.chdir(tmp_path)
-    code, stdout, stderr = run(case.argv)
+    code, stdout, stderr = run(case.argv, case.env)
     assert "Traceback" not in stdout + stderr, stdout + stderr
     assert code == case.code, stdout + stderr
     for expected in case.stderr:
