@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,4 +88,18 @@ def load_model(path: Path | str, trusted: frozenset[str] = TRUSTED) -> Any:
     unexpected = sorted(set(untrusted) - trusted)
     if unexpected:
         raise InputError(path, "refusing to load untrusted types: " + ", ".join(unexpected))
-    return sio.load(path, trusted=untrusted)
+    try:
+        return sio.load(path, trusted=untrusted)
+    except Exception as e:
+        raise InputError(path, f"cannot load the model: {e}") from None
+
+
+def load_fitted(path: Path | str, probe: Callable[[Any], object], what: str) -> Any:
+    """Load a model with :func:`load_model` and refuse it unless *probe* runs on it."""
+    model = load_model(path)
+    try:
+        probe(model)
+    except Exception as e:
+        raise InputError(path, f"holds a {type(model).__name__} that is not a fitted {what}: "
+                         f"{e}") from None
+    return model

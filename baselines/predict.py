@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stancekit.baselines import stance
-from stancekit.baselines.evaluate import ENTITY_MODEL, model_path, read_results
+from stancekit.baselines.evaluate import ENTITY_MODEL, load_stance_model, model_path, read_results
 from stancekit.baselines.persist import load_model
 from stancekit.files import InputError, iter_jsonl, read_json
 from stancekit.labeling.results import entity_item, stance_item
@@ -59,7 +59,7 @@ def best_model(out_dir: Path | str) -> tuple[str, Any, dict]:
     """The name, loaded pipeline and results of the best stance model of a baselines folder."""
     results = read_results(out_dir)
     name = results["stance"]["best_model"]
-    return name, load_model(model_path(out_dir, name)), results
+    return name, load_stance_model(model_path(out_dir, name)), results
 
 
 def predict(model: Any, records: list[dict]) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import os
@@ -251,40 +252,63 @@ def write_lines(path: Path | str, lines: Iterable[str], outputs: Outputs | None 
     return n
 
 
-def read_text(path: Path | str) -> str:
-    """Read a UTF-8 file, with an error that names it when it is not UTF-8."""
+def require_file(path: Path | str) -> Path:
+    """*path* as a Path, if it is a file; else an error that says what is there instead."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a file")
     if not path.is_file():
         raise InputError(path, "no such file")
+    return path
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """Read a file, with an error that names it when it is missing, a folder or unreadable."""
+    path = require_file(path)
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e.strerror}") from None
+
+
+def read_text(path: Path | str) -> str:
+    """Read a UTF-8 file, with an error that names it when it is not UTF-8."""
+    return _utf8(path, read_bytes(path))
+
+
+def _utf8(path: Path | str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(path, f"not UTF-8 (byte {e.start})") from None
 
 
 def read_json(path: Path | str) -> Any:
     """Read one JSON document, with an error that names file, line and column."""
-    path = Path(path)
-    if path.is_file():
-        # orjson is stricter than json (no NaN, no lone surrogates, 64-bit integers): anything it
-        # refuses goes through json, which accepts it or raises the located error.
-        with contextlib.suppress(orjson.JSONDecodeError):
-            return orjson.loads(path.read_bytes())
-    text = read_text(path)
+    raw = read_bytes(path)
+    # orjson is stricter than json (no NaN, no lone surrogates, 64-bit integers): anything it
+    # refuses goes through json, which accepts it or raises the located error.
+    with contextlib.suppress(orjson.JSONDecodeError):
+        return orjson.loads(raw)
     try:
-        return json.loads(text)
+        return json.loads(_utf8(path, raw))
     except json.JSONDecodeError as e:
         where = f"line {e.lineno} column {e.colno}"
         raise InputError(path, f"invalid JSON: {e.msg}", record=where) from None
 
 
 def iter_jsonl(path: Path | str) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, object) for each non-blank line of a JSONL file."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "no such file")
-    with open(path, "rb") as f:
+    """Yield (line number, object) for each non-blank line of a JSONL file (a UTF-8 byte order
+    mark is allowed)."""
+    path = require_file(path)
+    try:
+        f = open(path, "rb")  # noqa: SIM115 (closed below; opening is what may fail)
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e.strerror}") from None
+    with f:
         for lineno, raw in enumerate(f, 1):
+            if lineno == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError:

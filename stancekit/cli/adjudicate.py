@@ -62,5 +62,6 @@ def adjudicate(
                    + (f", {done['not_in_export']} on sentences not in {export}"
                       if done["not_in_export"] else "")
                    + f"; skipped review annotations: {_counts(done['skipped'])}")
+    typer.echo(f"relations and choices collapsed: {_counts(stats['collapsed'])}")
     typer.echo(f"drafts and predictions seen (not annotations): "
                f"{stats['drafts']} drafts, {stats['predictions']} predictions")

@@ -67,6 +67,8 @@ def build(
         typer.echo(f"excluded {n} sentences without a gold label: {reason}")
     for reason, n in resolution.stats["skipped"].items():
         typer.echo(f"skipped {n} annotations: {reason}")
+    for what, n in resolution.stats["collapsed"].items():
+        typer.echo(f"collapsed {n}: {what}")
     if not gold:
         raise InputError(export, "no sentence has a gold label; nothing to build")
     for warning in match_gold(manifest, gold, splits):
