@@ -197,6 +197,16 @@ DOC = {"id": "a", "text": ARTICLE, "title": "T"}
 # ---------------------------------------------------------------------------------------------
 # The cases.
 
+GOLD = both(export(task(1, annotation(10, 1)), task(2, annotation(11, 2))),
+            files(m_dot_json=manifest()))
+BUILD = ("build", "export.json", "--splits", "m.json")
+
+
+def read_only(name: str) -> Setup:
+    """A setup that makes a file read-only for everyone."""
+    return lambda root: (root / name).chmod(0o444)
+
+
 EXPORT_OUT = ("export.json", "gold.jsonl", "queue.json")
 CASES: list[Case] = [
     # 1. An export whose tasks disagree on a sentence, or repeat a task id.
@@ -515,6 +525,44 @@ CASES: list[Case] = [
       )),
     Case("missing-file", files(), ("adjudicate", "nope.json", "-o", "gold.jsonl"),
          ("nope.json", "no such file"), unchanged=("gold.jsonl",)),
+    # Outputs: never over a folder stancekit did not write, an input or a read-only file, and
+    # several outputs written together or not at all.
+    Case("output-folder-with-project-files",
+         both(GOLD, files(p__README_dot_md="a\n", p__src__x_dot_py="b\n")), (*BUILD, "-o", "p"),
+         ("p: exists and holds files stancekit did not write there (README.md, src/x.py)",),
+         unchanged=("p",)),
+    Case("output-current-folder", both(GOLD, files(keep_dot_txt="k\n")), (*BUILD, "-o", "."),
+         ("is the current folder",), unchanged=("keep.txt", "export.json")),
+    Case("output-under-a-file", both(GOLD, files(f="x\n")), (*BUILD, "-o", "f/ds"),
+         ("f/ds", "f is a file, not a folder"), unchanged=("f",)),
+    Case("output-read-only-datasheet-no-dataset-either",
+         both(GOLD, files(D_dot_md="# Datasheet\n<!-- stats:begin -->\n<!-- stats:end -->\n"),
+              read_only("D.md")),
+         (*BUILD, "-o", "ds", "--datasheet", "D.md"), ("D.md: is read-only",),
+         unchanged=("D.md", "ds")),
+    Case("output-queue-under-a-file-no-gold-either", both(GOLD, files(f="x\n")),
+         ("adjudicate", "export.json", "-o", "ok/g.jsonl", "--queue", "f/q.json"),
+         ("f/q.json", "f is a file, not a folder"), unchanged=("ok", "f")),
+    Case("output-a-folder", both(GOLD, folder("g")), ("adjudicate", "export.json", "-o", "g"),
+         ("g: is a folder; give a file path",), unchanged=("g",)),
+    Case("output-over-its-input", files(c_dot_jsonl=jsonl(DOC)),
+         ("segment", "c.jsonl", "-o", "c.jsonl"), ("c.jsonl: is also an input",),
+         unchanged=("c.jsonl",)),
+    Case("output-read-only-file", both(files(c_dot_jsonl=jsonl(DOC), s_dot_jsonl="mine\n"),
+                                       read_only("s.jsonl")),
+         ("segment", "c.jsonl", "-o", "s.jsonl"), ("s.jsonl: is read-only",),
+         unchanged=("s.jsonl",)),
+    # A Label Studio that does not answer, or is not running.
+    Case("studio-server-not-answering", files(t_dot_json=[{"data": SENTENCE}]),
+         ("studio", "push", "t.json", "--url", "http://127.0.0.1:9"),
+         ("cannot use Label Studio at http://127.0.0.1:9",),
+         env={"LABEL_STUDIO_API_KEY": "secret-key", "LABEL_STUDIO_URL": None,
+              "LABEL_STUDIO_API_KEY_FILE": None}),
+    Case("studio-no-server-running", files(),
+         ("studio", "pull", "-o", "x.json", "--data-dir", "stopped"),
+         ("no server is running in stopped",), unchanged=("x.json",),
+         env={"LABEL_STUDIO_API_KEY": None, "LABEL_STUDIO_URL": None,
+              "LABEL_STUDIO_API_KEY_FILE": None}),
 ]
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from stancekit.labeling.config import CONTEXT_HTML, context_html, label_config
 from stancekit.labeling.corpus import Document
 from stancekit.labeling.results import annotation_result
 from stancekit.labeling.segment import segment_document
-from stancekit.labeling.server import free_port, port_in_use
+from stancekit.labeling.server import port_in_use
 from stancekit.labeling.studio import (
     ensure_project,
     find_project,
@@ -217,21 +214,3 @@ def test_a_failed_pull_deletes_its_export_snapshot(studio, project, tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         pull(studio.client, project, tmp_path / "out.json")
     assert list(studio.client.projects.exports.list(project.id)) == []
-
-
-def test_cli_names_a_server_that_does_not_answer_without_a_traceback(tmp_path):
-    tasks_file = tmp_path / "tasks.json"
-    write_json(tasks_file, make_tasks(2))
-    stancekit = Path(sys.executable).parent / "stancekit"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO")}
-    dead = subprocess.run([stancekit, "studio", "push", tasks_file, "--url",
-                           f"http://127.0.0.1:{free_port()}"], capture_output=True, text=True,
-                          env=dict(env, LABEL_STUDIO_API_KEY="secret-key"), cwd=tmp_path)
-    nothing = subprocess.run([stancekit, "studio", "pull", "-o", "x.json", "--data-dir",
-                              tmp_path / "stopped"], capture_output=True, text=True, env=env,
-                             cwd=tmp_path)
-    assert dead.returncode == 2 and "cannot use Label Studio at http://127.0.0.1" in dead.stderr
-    assert nothing.returncode == 2 and "no server is running in" in nothing.stderr
-    for result in (dead, nothing):
-        assert "Traceback" not in result.stderr and "secret-key" not in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["tasks.json"]
