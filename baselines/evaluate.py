@@ -9,7 +9,7 @@ from typing import Any
 from stancekit.baselines import dyads, entities, stance
 from stancekit.baselines.data import load_data
 from stancekit.baselines.metrics import classification_metrics
-from stancekit.baselines.persist import load_model
+from stancekit.baselines.persist import load_fitted, load_model
 from stancekit.files import InputError, read_json
 from stancekit.schema import SCHEMA
 
@@ -17,6 +17,7 @@ RESULTS = "results.json"
 MODELS_DIR = "models"
 ENTITY_MODEL = "entity_tagger"
 BOOTSTRAP_UNIT = "document"
+PROBE = "The minister denied the report."
 
 
 def model_path(out_dir: Path | str, name: str) -> Path:
@@ -37,11 +38,46 @@ def stance_metrics(model: Any, rows: Sequence[dict], seed: int, resamples: int =
 
 
 def read_results(out_dir: Path | str) -> dict:
-    """The results.json of a baselines folder."""
+    """The results.json of a baselines folder, checked where it names models and settings."""
     path = Path(out_dir) / RESULTS
-    if not path.is_file():
+    if not path.exists():
         raise InputError(out_dir, f"no {RESULTS}; train with `stancekit baselines train` first")
-    return read_json(path)
+    results = read_json(path)
+    if not isinstance(results, dict):
+        raise InputError(path, "expected a JSON object")
+    _field(results, path, "stance", dict)
+    best = _field(results, path, "stance.best_model", str)
+    models = _field(results, path, "stance.models", dict)
+    for name in (best, *models):
+        if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+            raise InputError(path, f"model name {name!r} is not a file name in {MODELS_DIR}/",
+                             field="stance.best_model" if name == best else "stance.models")
+    if best not in models:
+        raise InputError(path, f"best model {best!r} is not one of the models "
+                         f"({', '.join(models) or 'no models'})", field="stance.best_model")
+    _field(results, path, "seed", int)
+    _field(results, path, "bootstrap.resamples", int)
+    _field(results, path, "dataset.sha256", str)
+    return results
+
+
+def _field(obj: dict, path: Path, dotted: str, kind: type) -> Any:
+    """The value at the *dotted* key path of *obj*, which must be a *kind*."""
+    value: Any = obj
+    for key in dotted.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise InputError(path, f"expected a JSON {_JSON_TYPES[kind]}, not {value!r}",
+                         field=dotted)
+    return value
+
+
+_JSON_TYPES = {dict: "object", str: "string", int: "integer"}
+
+
+def load_stance_model(path: Path | str) -> Any:
+    """A saved stance model, refused unless it scores a sentence."""
+    return load_fitted(path, lambda model: stance.scores(model, [PROBE]), "stance model")
 
 
 def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "test") -> dict:
@@ -50,7 +86,8 @@ def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "t
     seed, resamples = results["seed"], results["bootstrap"]["resamples"]
     data = load_data(dataset_dir)
     rows = data.split("stance", split)
-    models = {name: stance_metrics(load_model(model_path(out_dir, name)), rows, seed, resamples)
+    models = {name: stance_metrics(load_stance_model(model_path(out_dir, name)), rows, seed,
+                                   resamples)
               for name in results["stance"]["models"]}
     tagger = load_model(model_path(out_dir, ENTITY_MODEL))
     return {

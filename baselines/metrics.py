@@ -15,6 +15,7 @@ from sklearn.metrics import (
 )
 
 from stancekit.files import atomic_open
+from stancekit.labeling.agreement import match_f1
 
 DIGITS = 6
 
@@ -27,7 +28,7 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict:
     """Precision, recall and F1 of matched span sets (sklearn scores labels, not span matches)."""
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    f = match_f1(tp, n_pred, n_gold) or 0.0
     return {"precision": _round(p), "recall": _round(r), "f1": _round(f), "support": n_gold,
             "predicted": n_pred}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -9,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stancekit.baselines import stance
-from stancekit.baselines.evaluate import model_path, read_results
+from stancekit.baselines.evaluate import ENTITY_MODEL, load_stance_model, model_path, read_results
 from stancekit.baselines.persist import load_model
 from stancekit.files import InputError, iter_jsonl, read_json
-from stancekit.labeling.results import stance_item
+from stancekit.labeling.results import entity_item, stance_item
 from stancekit.schema import SCHEMA
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def best_model(out_dir: Path | str) -> tuple[str, Any, dict]:
     """The name, loaded pipeline and results of the best stance model of a baselines folder."""
     results = read_results(out_dir)
     name = results["stance"]["best_model"]
-    return name, load_model(model_path(out_dir, name)), results
+    return name, load_stance_model(model_path(out_dir, name)), results
 
 
 def predict(model: Any, records: list[dict]) -> list[dict]:
@@ -83,14 +84,46 @@ def model_version(name: str, results: dict) -> str:
     return f"baseline-{name}-{results['dataset']['sha256'][:12]}"
 
 
-def push_predictions(client: LabelStudio, project: Any, predictions: list[dict], version: str,
-                     batch_size: int = 500) -> dict[str, int]:
-    """Add stance pre-annotations to the project's tasks matched by ``data.sentence_id``.
+def entity_spans(out_dir: Path | str, records: list[dict]) -> dict[str, list[dict]] | None:
+    """Entity spans of each record (by id) from the baselines folder's entity tagger, or None
+    when the folder has no entity tagger."""
+    from stancekit.dataset.rows import entities_row
 
-    Each prediction's ``score`` is its margin, the project's model version becomes *version*
-    and its sampling uncertainty sampling, so the next unlabeled task an annotator gets is the
-    one the model is least sure about. Tasks that already hold a prediction of *version* are
-    left as they are.
+    path = model_path(out_dir, ENTITY_MODEL)
+    if not path.is_file():
+        return None
+    rows = [entities_row({"sentence_id": r["id"], "doc_id": "", "text": r["text"],
+                          "entities": []}, path) for r in records]
+    found = load_model(path).predict(rows) if rows else []
+    return {str(r["id"]): [{"start": a, "end": b, "text": r["text"][a:b], "label": label}
+                           for a, b, label in sorted(spans)]
+            for r, spans in zip(records, found, strict=True)}
+
+
+def _pre_annotations(existing: list[Any], version: str) -> dict[int, list[dict]]:
+    """The entity and relation items of each task's latest prediction of another version
+    that holds entity spans."""
+    out = {}
+    for p in sorted(existing, key=lambda p: p.id):
+        items = p.result or []
+        if p.model_version != version and any(i.get("type") == "labels" for i in items):
+            out[p.task] = [i for i in items if i.get("type") in ("labels", "relation")]
+    return out
+
+
+def push_predictions(client: LabelStudio, project: Any, predictions: list[dict], version: str,
+                     entities: dict[str, list[dict]] | None = None,
+                     batch_size: int = 500) -> dict[str, int]:
+    """Add one pre-annotation per task matched by ``data.sentence_id``: the predicted stance
+    with the task's entity spans.
+
+    The entity spans and dyads come from the task's existing pre-annotation (e.g. cues and
+    gazetteer), else from *entities* (spans by sentence id, from the entity tagger). Each
+    prediction's ``score`` is its stance margin, the project's model version becomes
+    *version* (annotators see only that version's predictions, which is why the entities
+    travel with the stance) and its sampling uncertainty sampling, so the next unlabeled task
+    an annotator gets is the one the model is least sure about. Tasks that already hold a
+    prediction of *version* are left as they are.
     """
     from label_studio_sdk import PredictionRequest
 
@@ -98,13 +131,25 @@ def push_predictions(client: LabelStudio, project: Any, predictions: list[dict],
 
     tasks = task_ids(client, project.id)
     with api(f"cannot list the predictions of project {project.id}"):
-        done = {p.task for p in client.predictions.list(project=project.id)
-                if p.model_version == version}
+        existing = list(client.predictions.list(project=project.id))
+    done = {p.task for p in existing if p.model_version == version}
+    pre = _pre_annotations(existing, version)
     by_id = {str(p["id"]): p for p in predictions}
-    matched = [(tasks[sid], p) for sid, p in by_id.items() if sid in tasks]
-    new = [PredictionRequest(task=task, model_version=version, score=margin(p),
-                             result=[stance_item(p["stance"], origin="prediction")])
-           for task, p in matched if task not in done]
+    matched = [(tasks[sid], sid, p) for sid, p in by_id.items() if sid in tasks]
+    new, sources = [], Counter()
+    for task, sid, p in matched:
+        if task in done:
+            continue
+        spans = pre.get(task)
+        sources["entities_from_pre_annotation" if spans is not None else
+                "entities_from_model" if entities is not None else "no_entities"] += 1
+        if spans is None:
+            spans = [entity_item(f"m{i}", e["start"], e["end"], e["text"], e["label"],
+                                 origin="prediction")
+                     for i, e in enumerate((entities or {}).get(sid, ()))]
+        new.append(PredictionRequest(task=task, model_version=version, score=margin(p),
+                                     result=[stance_item(p["stance"], origin="prediction"),
+                                             *spans]))
     for i in range(0, len(new), batch_size):
         with api(f"import of predictions {i + 1}-{i + len(new[i:i + batch_size])} refused"):
             client.projects.import_predictions(project.id, request=new[i:i + batch_size])
@@ -113,4 +158,4 @@ def push_predictions(client: LabelStudio, project: Any, predictions: list[dict],
                                sampling=UNCERTAINTY_SAMPLING, show_collab_predictions=True)
     return {"predictions": len(predictions), "matched_tasks": len(matched),
             "imported": len(new), "already_predicted": len(matched) - len(new),
-            "unmatched": len(predictions) - len(matched)}
+            "unmatched": len(predictions) - len(matched), **sources}

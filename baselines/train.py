@@ -27,7 +27,7 @@ from stancekit.baselines.metrics import paired_bootstrap, plot_confusion
 from stancekit.baselines.persist import save_model
 from stancekit.baselines.report import results_latex, results_markdown
 from stancekit.baselines.sources import per_source
-from stancekit.files import write_json, write_text
+from stancekit.files import Outputs, write_json, write_text
 from stancekit.schema import SCHEMA
 from stancekit.versions import package_versions
 
@@ -55,8 +55,19 @@ def _compare(models: dict, rows_by_split: dict, seed: int, resamples: int) -> di
 def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
           tiny: bool = False, resamples: int = 1000, n_jobs: int | None = None,
           progress: bool | None = None) -> dict:
-    """Search, calibrate, save and evaluate every baseline; write results, cards and figures."""
-    out_dir = Path(out_dir)
+    """Search, calibrate, save and evaluate every baseline; write results, cards and figures.
+
+    *out_dir* is replaced as a whole when everything is written, so an interrupted run leaves
+    the previous results in place.
+    """
+    inputs = [dataset] if isinstance(dataset, str | Path) else []
+    with Outputs(inputs) as outputs:
+        return _train_into(outputs.folder(out_dir), dataset, seed, folds, tiny, resamples,
+                           n_jobs, progress)
+
+
+def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: bool,
+                resamples: int, n_jobs: int | None, progress: bool | None) -> dict:
     disable = (not os.isatty(2)) if progress is None else not progress
     data = load_data(dataset)
     rows = data.split("stance", TRAIN)
@@ -139,18 +150,13 @@ def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
 
 def main() -> None:
     """``python -m stancekit.baselines.train``: the same as ``stancekit baselines train``."""
-    import sys
-
     import typer
 
+    from stancekit.cli import errors_to_exit
     from stancekit.cli.baselines import train_cmd
-    from stancekit.files import InputError
 
-    try:
+    with errors_to_exit():
         typer.run(train_cmd)
-    except InputError as e:
-        typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
-        sys.exit(2)
 
 
 if __name__ == "__main__":

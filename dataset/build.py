@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
-import tempfile
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,8 +13,8 @@ from datasets import Dataset, DatasetDict, DatasetInfo
 from datasets.table import InMemoryTable
 
 from stancekit.dataset.features import CONFIGS, config_features
-from stancekit.dataset.rows import entities_row, stance_row
-from stancekit.files import UMASK, InputError
+from stancekit.dataset.rows import document_row, entities_row, stance_row
+from stancekit.files import InputError, Outputs
 from stancekit.splits import SPLIT_NAMES
 
 ROWS = {"stance": stance_row, "entities": entities_row}
@@ -25,9 +23,10 @@ PARQUET = {"compression": "zstd", "compression_level": 9, "row_group_size": 10_0
            "data_page_version": "1.0"}
 
 
-def build_dataset(gold: list[dict], assignment: Mapping[str, str],
-                  path: Path | str = "gold") -> dict[str, DatasetDict]:
-    """One DatasetDict per config; every gold sentence lands in exactly one split."""
+def build_dataset(gold: list[dict], assignment: Mapping[str, str], path: Path | str = "gold",
+                  documents: Mapping[str, dict] | None = None) -> dict[str, DatasetDict]:
+    """One DatasetDict per config; every gold sentence and its document land in exactly one
+    split. *documents* gives the ``documents`` config each document's text and origin."""
     names = [n for n in SPLIT_NAMES if n in set(assignment.values())]
     by_split: dict[str, list[dict]] = {name: [] for name in names}
     for record in gold:
@@ -36,14 +35,19 @@ def build_dataset(gold: list[dict], assignment: Mapping[str, str],
             raise InputError(path, f"document {record['doc_id']} has no split",
                              record=f"sentence {record['sentence_id']}", field="doc_id")
         by_split[split].append(record)
+    for records in by_split.values():
+        records.sort(key=lambda r: (r["doc_id"], r["index"], r["sentence_id"]))
     out = {}
     for config in CONFIGS:
         features = config_features(config)
         schema = features.arrow_schema
         splits = {}
         for name, records in by_split.items():
-            records.sort(key=lambda r: (r["doc_id"], r["index"], r["sentence_id"]))
-            rows = [ROWS[config](r, path) for r in records]
+            if config == "documents":
+                rows = [document_row(list(group), documents)
+                        for _, group in itertools.groupby(records, key=lambda r: r["doc_id"])]
+            else:
+                rows = [ROWS[config](r, path) for r in records]
             table = InMemoryTable(pa.Table.from_pylist(rows, schema=schema))
             splits[name] = Dataset(table, info=DatasetInfo(features=features, config_name=config),
                                    split=name)
@@ -57,36 +61,14 @@ def data_file(config: str, split: str) -> str:
 
 
 def write_dataset(datasets: Mapping[str, DatasetDict], out_dir: Path | str,
-                  files: Mapping[str, str]) -> None:
-    """Write parquet per config and split plus text *files*; replace *out_dir* only at the end."""
-    out_dir = Path(out_dir)
-    ours = {*datasets, *files}
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(out_dir, "exists and is not a folder")
-    if out_dir.exists() and any(out_dir.iterdir()):
-        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in ours)
-        if foreign or not (out_dir / "README.md").is_file():
-            raise InputError(out_dir, "exists and is not a dataset folder written by stancekit "
-                             f"(it holds {', '.join(foreign[:3]) or 'no README.md'}); refusing "
-                             "to replace it")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".tmp"))
-    try:
-        tmp.chmod(0o777 & ~UMASK)
+                  files: Mapping[str, str], outputs: Outputs | None = None) -> None:
+    """Write parquet per config and split plus text *files* into *out_dir*, replaced as a whole
+    (together with the other *outputs*, if given)."""
+    with contextlib.nullcontext(outputs) if outputs else Outputs() as staged:
+        folder = staged.folder(out_dir)
         for config, splits in datasets.items():
-            (tmp / config).mkdir()
+            (folder / config).mkdir()
             for split, ds in splits.items():
-                pq.write_table(ds.data.table, tmp / data_file(config, split), **PARQUET)
+                pq.write_table(ds.data.table, folder / data_file(config, split), **PARQUET)
         for name, text in files.items():
-            (tmp / name).write_text(text, encoding="utf-8")
-        old = None
-        if out_dir.exists():
-            old = out_dir.parent / f"{tmp.name}.old"
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        if old:
-            shutil.rmtree(old)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            shutil.rmtree(tmp)
-        raise
+            (folder / name).write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Hugging Face features of the two configs, derived from the schema."""
+"""Hugging Face features of the three configs, derived from the schema."""
 
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ from datasets import ClassLabel, Features, List, Value
 from stancekit.labeling.corpus import METADATA
 from stancekit.schema import SCHEMA
 
-CONFIGS = ("stance", "entities")
+CONFIGS = ("stance", "entities", "documents")
 
 
 def entity_feature() -> dict:
     """One entity span: character offsets into the sentence, its text and type."""
     return {"start": Value("int32"), "end": Value("int32"), "text": Value("string"),
             "label": ClassLabel(names=SCHEMA.entity_names)}
+
+
+def annotation_feature() -> dict:
+    """One annotator's stance of a sentence; ``ground_truth`` marks an adjudication."""
+    return {"annotator": Value("int64"), "stance": ClassLabel(names=SCHEMA.stance_names),
+            "ground_truth": Value("bool")}
 
 
 def stance_features() -> Features:
@@ -23,11 +29,14 @@ def stance_features() -> Features:
         "id": Value("string"),
         "doc_id": Value("string"),
         "sentence_index": Value("int32"),
+        "start": Value("int32"),
+        "end": Value("int32"),
         "text": Value("string"),
         "context": Value("string"),
         "stance": ClassLabel(names=SCHEMA.stance_names),
         "entities": List(entity_feature()),
         "dyads": List({source: entity_feature(), target: entity_feature()}),
+        "annotations": List(annotation_feature()),
         "n_annotations": Value("int32"),
         "agreement": Value("float64"),
         **{name: Value("string") for name in METADATA},
@@ -49,6 +58,20 @@ def entities_features() -> Features:
     })
 
 
+def documents_features() -> Features:
+    """Features of the ``documents`` config: one row per document."""
+    return Features({
+        "doc_id": Value("string"),
+        **{name: Value("string") for name in METADATA},
+        "n_sentences": Value("int32"),
+        "sentence_ids": List(Value("string")),
+        "text": Value("string"),
+        "origin": {"repository": Value("string"), "commit": Value("string"),
+                   "path": Value("string")},
+    })
+
+
 def config_features(config: str) -> Features:
     """The features of a config by name."""
-    return {"stance": stance_features, "entities": entities_features}[config]()
+    return {"stance": stance_features, "entities": entities_features,
+            "documents": documents_features}[config]()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from stancekit.dataset.features import METADATA
@@ -32,6 +33,15 @@ def _entity(record: dict, entity: dict, path: Path | str) -> dict:
     return {"start": start, "end": end, "text": entity["text"], "label": _TYPES[entity["label"]]}
 
 
+def _annotation(record: dict, annotation: dict, path: Path | str) -> dict:
+    if annotation.get("stance") not in _STANCES:
+        raise InputError(path, f"unknown stance {annotation.get('stance')!r} by annotator "
+                         f"{annotation.get('annotator')}", record=_where(record),
+                         field="annotations")
+    return {"annotator": annotation["annotator"], "stance": _STANCES[annotation["stance"]],
+            "ground_truth": bool(annotation.get("ground_truth"))}
+
+
 def stance_row(record: dict, path: Path | str = "gold") -> dict:
     """The ``stance`` config row of one gold record."""
     if record.get("stance") not in _STANCES:
@@ -41,12 +51,15 @@ def stance_row(record: dict, path: Path | str = "gold") -> dict:
         "id": record["sentence_id"],
         "doc_id": record["doc_id"],
         "sentence_index": record["index"],
+        "start": record.get("start"),
+        "end": record.get("end"),
         "text": record["text"],
         "context": record.get("context") or record["text"],
         "stance": _STANCES[record["stance"]],
         "entities": [_entity(record, e, path) for e in record.get("entities", [])],
         "dyads": [{_SOURCE: _entity(record, d[_SOURCE], path),
                    _TARGET: _entity(record, d[_TARGET], path)} for d in record.get("dyads", [])],
+        "annotations": [_annotation(record, a, path) for a in record.get("annotations", [])],
         "n_annotations": record.get("n_annotations", 1),
         "agreement": record.get("agreement", 1.0),
         **{name: record.get(name) or None for name in METADATA},
@@ -73,4 +86,19 @@ def entities_row(record: dict, path: Path | str = "gold") -> dict:
         "ner_tags": [_TAGS[t] for t in tags],
         "token_starts": [a for a, _ in spans],
         "token_ends": [b for _, b in spans],
+    }
+
+
+def document_row(records: list[dict], documents: Mapping[str, dict] | None = None) -> dict:
+    """The ``documents`` config row of one document's gold records (in sentence order), with
+    its text and origin when *documents* has them."""
+    first = records[0]
+    doc = (documents or {}).get(first["doc_id"], {})
+    return {
+        "doc_id": first["doc_id"],
+        **{name: first.get(name) or None for name in METADATA},
+        "n_sentences": len(records),
+        "sentence_ids": [r["sentence_id"] for r in records],
+        "text": doc.get("text"),
+        "origin": doc.get("origin"),
     }

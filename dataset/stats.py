@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
 from stancekit.schema import SCHEMA
 from stancekit.splits import SPLIT_NAMES
 
+NOT_RECORDED = "not recorded"
+
 
 def dataset_stats(gold: list[dict], assignment: Mapping[str, str], resolution: Mapping,
-                  alpha: float | None = None, leakage: Mapping[str, int] | None = None) -> dict:
-    """Sizes, stance distribution per split, agreement, annotators and corpus origin."""
+                  alpha: float | None = None, leakage: Mapping[str, int] | None = None,
+                  documents: Mapping[str, dict] | None = None) -> dict:
+    """Sizes, stance distribution per split, agreement, annotators and corpus origin (with the
+    source repositories when *documents* records them)."""
     names = [n for n in SPLIT_NAMES if n in set(assignment.values())]
     splits = {n: {"documents": 0, "sentences": 0, "entities": 0, "dyads": 0,
                   "labels": dict.fromkeys(SCHEMA.stance_names, 0)} for n in names}
@@ -49,7 +54,30 @@ def dataset_stats(gold: list[dict], assignment: Mapping[str, str], resolution: M
         "by_stratum": _by(gold, "stratum"),
         "licenses": dict(sorted(Counter(r.get("license") or "not recorded" for r in
                                         {r["doc_id"]: r for r in gold}.values()).items())),
+        "languages": sorted({r["language"] for r in gold if r.get("language")}),
+        "provenance": _provenance(gold, documents or {}),
     }
+
+
+def _provenance(gold: list[dict], documents: Mapping[str, dict]) -> list[dict]:
+    """Documents, sentences, URL hosts and repositories of each recorded source and licence."""
+    out: dict[tuple[str, str], dict] = {}
+    for r in gold:
+        if not (r.get("source") or r.get("license")):
+            continue
+        key = (r.get("source") or NOT_RECORDED, r.get("license") or NOT_RECORDED)
+        row = out.setdefault(key, {"source": key[0], "license": key[1], "documents": set(),
+                                   "sentences": 0, "hosts": set(), "repositories": set()})
+        row["documents"].add(r["doc_id"])
+        row["sentences"] += 1
+        if r.get("url"):
+            url = urlsplit(r["url"])
+            row["hosts"].add(f"{url.scheme}://{url.netloc}")
+        origin = (documents.get(r["doc_id"]) or {}).get("origin")
+        if origin:
+            row["repositories"].add(origin["repository"])
+    return [{**row, "documents": len(row["documents"]), "hosts": sorted(row["hosts"]),
+             "repositories": sorted(row["repositories"])} for _, row in sorted(out.items())]
 
 
 def _by(gold: list[dict], key: str) -> dict[str, dict[str, int]]:
@@ -66,7 +94,8 @@ def _mean(values: Iterable[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
-def _num(x: float | None) -> str:
+def fmt_number(x: float | None) -> str:
+    """A figure to three decimals, or n/a."""
     return "n/a" if x is None else f"{x:.3f}"
 
 
@@ -88,12 +117,12 @@ def stats_markdown(stats: dict) -> str:
         f"- Documents: {stats['documents']}; sentences: {stats['sentences']}; "
         f"annotators: {stats['annotators']}.",
         f"- Sentences annotated more than once: {a['multiply_annotated']} "
-        f"({_share(a['multiply_annotated_share'])}); mean share of annotators agreeing with "
-        f"the gold stance: {_num(a['mean'])} over all sentences, "
-        f"{_num(a['mean_multiply_annotated'])} over those annotated more than once.",
+        f"({fmt_share(a['multiply_annotated_share'])}); mean share of annotators agreeing with "
+        f"the gold stance: {fmt_number(a['mean'])} over all sentences, "
+        f"{fmt_number(a['mean_multiply_annotated'])} over those annotated more than once.",
         f"- Krippendorff's alpha (nominal, stance, over all sentences of the export annotated "
         f"more than once, ground-truth adjudications left out): "
-        f"{_num(a['krippendorff_alpha'])}.",
+        f"{fmt_number(a['krippendorff_alpha'])}.",
         "- Gold labels reached by: " + _pairs(stats["resolution"]) + ".",
         "- Sentences without a gold label (not in the dataset): "
         + (_pairs(stats["excluded"]) or "0") + ".",
@@ -111,7 +140,8 @@ def stats_markdown(stats: dict) -> str:
     return "\n".join(lines)
 
 
-def _share(x: float | None) -> str:
+def fmt_share(x: float | None) -> str:
+    """A share as a percentage, or n/a."""
     return "n/a" if x is None else f"{x:.1%}"
 
 

@@ -7,7 +7,10 @@ from collections.abc import Hashable, Iterable, Sequence
 from itertools import combinations
 from pathlib import Path
 
-from stancekit.files import atomic_open
+import krippendorff
+import numpy as np
+
+from stancekit.files import Outputs, atomic_open
 from stancekit.labeling.export import Export, iter_units
 from stancekit.schema import SCHEMA
 
@@ -16,24 +19,12 @@ SOURCE, TARGET = SCHEMA.dyad_keys
 
 def krippendorff_alpha(units: Iterable[Sequence[Hashable]]) -> float | None:
     """Nominal Krippendorff's alpha from the values each unit received (None if undefined)."""
-    coincidence: Counter = Counter()
-    for values in units:
-        m = len(values)
-        if m < 2:
-            continue
-        counts = Counter(values)
-        for c, n_c in counts.items():
-            for k, n_k in counts.items():
-                coincidence[c, k] += n_c * (n_k - (c == k)) / (m - 1)
-    marginals: Counter = Counter()
-    for (c, _), o in coincidence.items():
-        marginals[c] += o
-    n = sum(marginals.values())
-    expected = n * n - sum(v * v for v in marginals.values())
-    if expected == 0:
+    pairable = [Counter(values) for values in units if len(values) > 1]
+    domain = sorted({v for counts in pairable for v in counts}, key=repr)
+    if len(domain) < 2:
         return None
-    observed = sum(o for (c, k), o in coincidence.items() if c != k)
-    return 1 - (n - 1) * observed / expected
+    value_counts = np.array([[counts[v] for v in domain] for counts in pairable])
+    return float(krippendorff.alpha(value_counts=value_counts, level_of_measurement="nominal"))
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
@@ -45,9 +36,15 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
     return float(cohen_kappa_score(a, b, labels=SCHEMA.stance_names))
 
 
+def match_f1(matched: int, n_a: int, n_b: int) -> float | None:
+    """F1 of exact matches between two sets from their sizes; None when both are empty."""
+    # By hand: sklearn scores aligned label vectors, not matches between two sets of spans.
+    return 2 * matched / (n_a + n_b) if n_a + n_b else None
+
+
 def f1(a: set, b: set) -> float | None:
     """Symmetric F1 (Dice) of two sets of exact matches; None when both are empty."""
-    return 2 * len(a & b) / (len(a) + len(b)) if a or b else None
+    return match_f1(len(a & b), len(a), len(b))
 
 
 def _spans(votes: dict[str, dict[int, dict]], sentences: list[str], annotator: int) -> set:
@@ -201,7 +198,7 @@ def markdown_report(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plot_confusion(report: dict, path: Path | str) -> None:
+def plot_confusion(report: dict, path: Path | str, outputs: Outputs | None = None) -> None:
     """Write a heatmap of the inter-annotator stance confusion."""
     import matplotlib
 
@@ -224,7 +221,7 @@ def plot_confusion(report: dict, path: Path | str) -> None:
     fig.colorbar(image, ax=ax, label="sentences")
     fig.tight_layout()
     path = Path(path)
-    with atomic_open(path, "wb") as f:
+    with atomic_open(path, "wb", outputs) as f:
         fig.savefig(f, format=path.suffix.lstrip(".") or "png", dpi=120,
                     metadata={"Software": None} if path.suffix == ".png" else None)
     plt.close(fig)

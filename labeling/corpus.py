@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,23 @@ class Document:
 
 
 def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]:
-    """Yield the documents of a folder (.txt or .jsonl files), a JSONL or CSV file, in order."""
+    """Yield the documents of a folder (.txt or .jsonl files), a JSONL or CSV file, in order;
+    no documents, or two with one id, are an error."""
     path = Path(path)
+    seen: dict[str, str] = {}
+    for file, where, doc in _documents(path, title_line):
+        here = f"{file}, {where}" if where else str(file)
+        first = seen.setdefault(doc.doc_id, here)
+        if first != here:
+            raise InputError(file, f"document id {doc.doc_id!r} is also the id at {first}",
+                             record=where, field="id")
+        yield doc
+    if not seen:
+        raise InputError(path, "no documents")
+
+
+def _documents(path: Path, title_line: bool) -> Iterator[tuple[Path, str | None, Document]]:
+    """(file, record, document) of each document under *path*."""
     if not path.exists():
         raise InputError(path, "no such file or folder")
     if path.is_dir():
@@ -43,19 +59,45 @@ def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]
         if files and shards:
             raise InputError(path, "holds both .txt and .jsonl files; keep one kind")
         for file in files:
-            yield _read_txt(file, title_line)
+            yield file, None, _read_txt(file, title_line)
         for shard in shards:
-            yield from read_corpus(shard)
+            yield from _read_jsonl(shard)
     elif path.suffix == ".jsonl":
-        for lineno, obj in iter_jsonl(path):
-            yield from_record(path, f"line {lineno}", obj)
+        yield from _read_jsonl(path)
     elif path.suffix == ".csv":
-        read_text(path)
-        with open(path, encoding="utf-8", newline="") as f:
-            for rowno, row in enumerate(csv.DictReader(f), 2):
-                yield from_record(path, f"line {rowno}", row)
+        yield from _read_csv(path)
     else:
         raise InputError(path, "expected a folder of .txt files, a .jsonl or a .csv file")
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[Path, str, Document]]:
+    for lineno, obj in iter_jsonl(path):
+        yield path, f"line {lineno}", from_record(path, f"line {lineno}", obj)
+
+
+def _read_csv(path: Path) -> Iterator[tuple[Path, str, Document]]:
+    """The rows of a CSV file with a header line (a UTF-8 byte order mark is allowed)."""
+    rows = csv.reader(io.StringIO(read_text(path).removeprefix("\ufeff"), newline=""),
+                      strict=True)
+    try:
+        header = next(rows, None)
+        if header is None:
+            raise InputError(path, "no header line (id,text,...)", record="line 1")
+        repeated = next((name for i, name in enumerate(header) if name in header[:i]), None)
+        if repeated is not None:
+            raise InputError(path, "column named twice in the header", record="line 1",
+                             field=repeated)
+        for row in rows:
+            where = f"line {rows.line_num}"
+            if not row:
+                continue
+            if len(row) != len(header):
+                raise InputError(path, f"{len(row)} fields, but the header has {len(header)} "
+                                 "columns", record=where)
+            yield path, where, from_record(path, where, dict(zip(header, row, strict=True)))
+    except csv.Error as e:
+        raise InputError(path, f"malformed CSV quoting: {e}", record=f"line {rows.line_num}"
+                         ) from None
 
 
 def _read_txt(file: Path, title_line: bool) -> Document:
@@ -78,12 +120,23 @@ def from_record(path: Path | str, where: str, obj: dict) -> Document:
             raise InputError(path, "missing or empty", record=where, field=field)
     if not isinstance(obj["text"], str):
         raise InputError(path, "must be a string", record=where, field="text")
-    meta = {k: str(obj[k]) for k in METADATA if obj.get(k) not in (None, "")}
-    return Document(str(obj["id"]), obj["text"], links=_links(path, where, obj), **meta)
+    if type(obj["id"]) not in (str, int):
+        raise InputError(path, f"must be a string or an integer, not {obj['id']!r}",
+                         record=where, field="id")
+    meta = {}
+    for k in METADATA:
+        value = obj.get(k)
+        if value in (None, ""):
+            continue
+        if type(value) not in (str, int, float):
+            raise InputError(path, f"must be a string or a number, not {value!r}", record=where,
+                             field=k)
+        meta[k] = str(value)
+    return Document(str(obj["id"]), obj["text"], links=read_links(path, where, obj), **meta)
 
 
-def _links(path: Path, where: str, obj: dict) -> tuple[dict, ...]:
-    """Entity links (``start``, ``end``, ``wikipedia``) into the text, checked."""
+def read_links(path: Path | str, where: str, obj: dict) -> tuple[dict, ...]:
+    """The entity links (``start``, ``end``, ``wikipedia``) of a record into its text, checked."""
     links = obj.get("links") or []
     text = obj["text"]
     if not isinstance(links, list):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancekit.files import InputError, read_json
+from stancekit.labeling.config import COMMENT_CONTROL, CONTEXT_HTML, UNSURE, UNSURE_CONTROL
 from stancekit.schema import SCHEMA
 
 SOURCE, TARGET = SCHEMA.dyad_keys
@@ -17,11 +19,13 @@ _STANCES = frozenset(SCHEMA.stance_names)
 _ENTITY_TYPES = frozenset(SCHEMA.entity_names)
 _CONTROL_TYPES = {SCHEMA.stance_control: "choices", SCHEMA.entity_control: "labels"}
 _RELATION_LABELS = frozenset({SCHEMA.relation})
+_DIRECTIONS = (None, "right", "left", "bi")
 
 
 @dataclass
 class Export:
-    """The tasks of an export, its usable annotations as records, and what was left out."""
+    """The tasks of an export, its usable annotations as records, and what was left out;
+    ``collapsed`` counts, by kind, what the usable records hold less of than was drawn."""
 
     path: str
     tasks: list[dict] = field(default_factory=list)
@@ -29,6 +33,7 @@ class Export:
     skipped: list[dict] = field(default_factory=list)
     drafts: int = 0
     predictions: int = 0
+    collapsed: Counter = field(default_factory=Counter)
 
     @property
     def annotators(self) -> list[int]:
@@ -73,27 +78,44 @@ def no_gc() -> Iterator[None]:
 
 
 def parse_tasks(tasks: Iterable[dict], path: Path | str) -> Export:
-    """Normalize tasks one at a time; a later annotation of an annotator supersedes theirs."""
+    """Normalize tasks one at a time; a later annotation of an annotator supersedes theirs.
+
+    Two tasks with one id, or with one sentence id and different texts, are an error.
+    """
     export = Export(str(path))
     latest: dict[tuple[str, int], tuple[tuple, dict]] = {}
-    usable: list[dict] = []
+    usable: list[tuple[dict, Counter]] = []
+    positions: dict[int, int] = {}
+    sentences: dict[str, tuple[int | None, int, str]] = {}
     for position, task in enumerate(tasks):
         data, parsed, n_drafts, n_predictions = parse_task(task, path, position)
-        export.tasks.append({"id": task.get("id"), "data": data})
+        task_id = task.get("id")
+        if task_id is not None and positions.setdefault(task_id, position) != position:
+            raise InputError(path, f"the task at position {positions[task_id]} has the same id",
+                             record=f"task {task_id} at position {position}", field="id")
+        first = sentences.setdefault(data["sentence_id"], (task_id, position, data["text"]))
+        if first[2] != data["text"]:
+            where = _Where(path, task_id, position)
+            where.sentence_id = data["sentence_id"]
+            raise where.error(f"{_Where(path, *first[:2]).task()} has the same sentence_id with "
+                              f"a different text ({first[2]!r}, here {data['text']!r})",
+                              "data.text")
+        export.tasks.append({"id": task_id, "data": data})
         export.drafts += n_drafts
         export.predictions += n_predictions
-        for order, outcome in parsed:
+        for order, outcome, collapsed in parsed:
             if "reason" in outcome:
                 export.skipped.append(outcome)
                 continue
             key = (outcome["sentence_id"], outcome["annotator"])
-            usable.append(outcome)
+            usable.append((outcome, collapsed))
             if key not in latest or order > latest[key][0]:
                 latest[key] = (order, outcome)
-    for record in usable:
+    for record, collapsed in usable:
         winner = latest[record["sentence_id"], record["annotator"]][1]
         if winner is record:
             export.records.append(record)
+            export.collapsed.update(collapsed)
         else:
             export.skipped.append(_skip(record["task_id"], record["annotation_id"], "superseded",
                                         record["sentence_id"], winner["annotation_id"]))
@@ -101,11 +123,15 @@ def parse_tasks(tasks: Iterable[dict], path: Path | str) -> Export:
 
 
 def parse_task(task: dict, path: Path | str, position: int = 0
-               ) -> tuple[dict, list[tuple[tuple, dict]], int, int]:
-    """Validate one task; return its data, (order key, record or skip) per annotation, counts."""
+               ) -> tuple[dict, list[tuple[tuple, dict, Counter]], int, int]:
+    """Validate one task; return its data, (order key, record or skip, what collapsed) per
+    annotation, and its numbers of drafts and predictions."""
     if not isinstance(task, dict):
         raise InputError(path, "expected a task object", record=f"task at position {position}")
     task_id = task.get("id")
+    if task_id is not None and type(task_id) is not int:
+        raise InputError(path, f"task id {task_id!r} is not an integer",
+                         record=f"task at position {position}", field="id")
     data = task.get("data")
     where = _Where(path, task_id, position)
     if not isinstance(data, dict):
@@ -114,8 +140,15 @@ def parse_task(task: dict, path: Path | str, position: int = 0
         if not isinstance(data.get(key), str) or not data[key]:
             raise where.error(f"task data has no {key!r}", f"data.{key}")
     where.sentence_id = data["sentence_id"]
-    parsed = [_parse_annotation(a, task_id, data, where) for a in task.get("annotations") or ()]
-    return data, parsed, len(task.get("drafts") or ()), len(task.get("predictions") or ())
+    if CONTEXT_HTML in data:
+        # Derived from the other fields for the labeling view only.
+        data = {k: v for k, v in data.items() if k != CONTEXT_HTML}
+    lists = {key: task.get(key) or [] for key in ("annotations", "drafts", "predictions")}
+    for key, items in lists.items():
+        if not isinstance(items, list):
+            raise where.error(f"expected a list of {key}", key)
+    parsed = [_parse_annotation(a, task_id, data, where) for a in lists["annotations"]]
+    return data, parsed, len(lists["drafts"]), len(lists["predictions"])
 
 
 class _Where:
@@ -127,9 +160,13 @@ class _Where:
         self.path, self.task_id, self.position = path, task_id, position
         self.sentence_id = self.annotation_id = None
 
+    def task(self) -> str:
+        """The task, by id or else by position."""
+        return (f"task {self.task_id}" if self.task_id is not None
+                else f"task at position {self.position}")
+
     def error(self, message: str, field: str | None = None) -> InputError:
-        where = (f"task {self.task_id}" if self.task_id is not None
-                 else f"task at position {self.position}")
+        where = self.task()
         if self.sentence_id is not None:
             where += f" (sentence_id {self.sentence_id})"
         if self.annotation_id is not None:
@@ -138,7 +175,7 @@ class _Where:
 
 
 def _parse_annotation(annotation: dict, task_id: int | None, data: dict,
-                      where: _Where) -> tuple[tuple, dict]:
+                      where: _Where) -> tuple[tuple, dict, Counter]:
     if not isinstance(annotation, dict):
         raise where.error("expected an annotation object", "annotations")
     ann_id = where.annotation_id = annotation.get("id")
@@ -152,14 +189,17 @@ def _parse_annotation(annotation: dict, task_id: int | None, data: dict,
     result = annotation.get("result") or []
     if not isinstance(result, list):
         raise where.error("expected a list of result items", "result")
-    stance, entities, dyads = _parse_result(result, data["text"], where)
+    notes = _notes(result)
+    labels = [i for i in result if not any(i is n for n in notes["items"])]
+    collapsed: Counter = Counter()
+    stance, entities, dyads = _parse_result(labels, data["text"], where, collapsed)
     sentence_id = data["sentence_id"]
     if annotation.get("was_cancelled"):
-        return order, _skip(task_id, ann_id, "cancelled", sentence_id)
+        return order, _skip(task_id, ann_id, "cancelled", sentence_id), collapsed
     if not result:
-        return order, _skip(task_id, ann_id, "empty result", sentence_id)
+        return order, _skip(task_id, ann_id, "empty result", sentence_id), collapsed
     if stance is None:
-        return order, _skip(task_id, ann_id, "no stance choice", sentence_id)
+        return order, _skip(task_id, ann_id, "no stance choice", sentence_id), collapsed
     return order, {
         "task_id": task_id,
         "sentence_id": sentence_id,
@@ -170,12 +210,34 @@ def _parse_annotation(annotation: dict, task_id: int | None, data: dict,
         "dyads": dyads,
         "lead_time": annotation.get("lead_time"),
         "ground_truth": bool(annotation.get("ground_truth")),
-    }
+        **notes["record"],
+    }, collapsed
 
 
-def _parse_result(result: list, text: str, where: _Where
+def _notes(result: list) -> dict:
+    """The unsure flag and comment of a result (kept in the record only when given), and
+    their items, which carry no label."""
+    items, record = [], {}
+    for item in result:
+        if not isinstance(item, dict):
+            continue
+        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        if item.get("from_name") == UNSURE_CONTROL and item.get("type") == "choices":
+            items.append(item)
+            if UNSURE in (value.get("choices") or ()):
+                record["unsure"] = True
+        elif item.get("from_name") == COMMENT_CONTROL and item.get("type") == "textarea":
+            items.append(item)
+            text = "\n".join(t for t in value.get("text") or () if isinstance(t, str)).strip()
+            if text:
+                record["comment"] = text
+    return {"items": items, "record": record}
+
+
+def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
                   ) -> tuple[str | None, list[dict], list[dict]]:
-    """Read the stance, entity spans and source→target dyads of one result list."""
+    """Read the stance, entity spans and source→target dyads of one result list, counting in
+    *collapsed* the relations and choices that are read as fewer than were drawn."""
     stances: set[str] = set()
     entities: list[dict] = []
     regions: dict[str, dict] = {}
@@ -194,7 +256,9 @@ def _parse_result(result: list, text: str, where: _Where
         if not isinstance(value, dict):
             raise where.error("result item has no 'value' object", f"result[{i}].value")
         if kind == "choices":
-            choices = value.get("choices") or ()
+            choices = value.get("choices") or []
+            if not isinstance(choices, list):
+                raise where.error("expected a list of choices", f"result[{i}].value.choices")
             if not _STANCES.issuperset(choices):
                 unknown = next(c for c in choices if c not in _STANCES)
                 raise where.error(f"unknown stance {unknown!r}; expected one of "
@@ -207,23 +271,36 @@ def _parse_result(result: list, text: str, where: _Where
                 regions[item["id"]] = entity
     if len(entities) > 1:
         entities.sort(key=_span_key)
-    dyads, seen = [], set()
+    if len(stances) > 1:
+        collapsed["several stance choices"] += 1
+    dyads: list[dict] = []
+    seen: dict[tuple[int, int, int, int], bool] = {}
     for i, item in relations:
         source, target = regions.get(item.get("from_id")), regions.get(item.get("to_id"))
         for key, end in (("from_id", source), ("to_id", target)):
             if end is None:
                 raise where.error(f"relation {key} {item.get(key)!r} is not an entity region "
                                   "of this annotation", f"result[{i}].{key}")
-        labels = item.get("labels") or ()
-        if not _RELATION_LABELS.issuperset(labels):
+        labels = item.get("labels") or []
+        if not isinstance(labels, list) or not _RELATION_LABELS.issuperset(labels):
             raise where.error(f"unknown relation label(s) {labels!r}; expected "
-                              f"{SCHEMA.relation!r}", f"result[{i}].labels")
-        if item.get("direction") == "left":
+                              f"[{SCHEMA.relation!r}]", f"result[{i}].labels")
+        direction = item.get("direction")
+        if direction not in _DIRECTIONS:
+            raise where.error(f"unknown relation direction {direction!r}; expected one of "
+                              "'right', 'left', 'bi'", f"result[{i}].direction")
+        if direction == "bi":
+            collapsed["bidirectional relation read one way"] += 1
+        reversed_ = direction == "left"
+        if reversed_:
             source, target = target, source
         pair = (source["start"], source["end"], target["start"], target["end"])
-        if pair not in seen:
-            seen.add(pair)
-            dyads.append({SOURCE: source, TARGET: target})
+        if pair in seen:
+            collapsed["reversed duplicate relation" if seen[pair] != reversed_
+                      else "duplicate relation"] += 1
+            continue
+        seen[pair] = reversed_
+        dyads.append({SOURCE: source, TARGET: target})
     return (SCHEMA.resolve(stances) if stances else None), entities, dyads
 
 

@@ -52,8 +52,9 @@ def resolve(export: Export, lead: int | None = None,
             excluded.append(_excluded(task, reason))
             continue
         stance, resolution, review = _vote(votes, lead, min_agreement)
-        if review:
-            queue.append({"sentence_id": sid, "task_id": task["id"], "reason": review,
+        why = " and ".join(filter(None, (review, _span_disagreement(votes))))
+        if why:
+            queue.append({"sentence_id": sid, "task_id": task["id"], "reason": why,
                           "stance": stance, "data": data,
                           "annotations": [votes[a] for a in sorted(votes)]})
         if stance is None:
@@ -81,6 +82,7 @@ def resolve(export: Export, lead: int | None = None,
         "excluded": _tally(e["reason"] for e in excluded),
         "queued": _tally(q["reason"] for q in queue),
         "skipped": _tally(s["reason"] for s in export.skipped),
+        "collapsed": dict(sorted(export.collapsed.items())),
         "drafts": export.drafts,
         "predictions": export.predictions,
     }
@@ -105,6 +107,22 @@ def _vote(votes: dict[int, dict], lead: int | None,
     if lead in votes:
         return votes[lead]["stance"], "lead", "tie"
     return None, "tie", "tie"
+
+
+def _span_disagreement(votes: dict[int, dict]) -> str | None:
+    """Why independent annotators' entities or dyads differ, or None when they agree."""
+    if len(votes) < 2 or any(r["ground_truth"] for r in votes.values()):
+        return None
+    if len({tuple(sorted(map(_span, r["entities"]))) for r in votes.values()}) > 1:
+        return "entity disagreement"
+    if len({frozenset((_span(d[SOURCE]), _span(d[TARGET])) for d in r["dyads"])
+            for r in votes.values()}) > 1:
+        return "dyad disagreement"
+    return None
+
+
+def _span(entity: dict) -> tuple[int, int, str]:
+    return entity["start"], entity["end"], entity["label"]
 
 
 def _winner(votes: dict[int, dict], stance: str, lead: int | None) -> dict:
@@ -157,3 +175,11 @@ def _prediction(record: dict) -> dict:
     prefix = f"u{record['annotator']}e"
     return {"model_version": f"annotator-{record['annotator']}",
             "result": annotation_result(record["stance"], record["entities"], dyads, prefix)}
+
+
+def annotator_stances(export: Export) -> dict[str, list[dict]]:
+    """Each annotated sentence's stance from every usable annotation, by annotator id."""
+    return {task["data"]["sentence_id"]: [{"annotator": a, "stance": votes[a]["stance"],
+                                           "ground_truth": votes[a]["ground_truth"]}
+                                          for a in sorted(votes)]
+            for task, votes in iter_units(export) if votes}

@@ -124,6 +124,8 @@ def parse_source(path: Path | str) -> Article:
         key, sep, value = lines[i].partition(":")
         if not sep or key.strip() not in METADATA:
             raise InputError(path, f"unknown header line {lines[i]!r}", record=f"line {i + 1}")
+        if key.strip() in article.header:
+            raise InputError(path, f"header {key.strip()!r} given twice", record=f"line {i + 1}")
         article.header[key.strip()] = value.strip()
         i += 1
     paragraph: list[MarkedSentence] = []
@@ -206,10 +208,10 @@ def build_export(src_dir: Path, articles_path: Path, gold_path: Path,
             raise InputError(src, "segmentation differs from the source lines:\n" +
                              "\n".join(problems))
         articles[src.stem] = article
+    second = _read_second_pass(second_pass) if second_pass else {}
     write_jsonl(articles_path, (
         {"id": a.path.stem, **{k: v for k, v in a.header.items() if v}, "text": a.body()}
         for a in articles.values()))
-    second = _read_second_pass(second_pass) if second_pass else {}
     tasks, ann_id, used_second = [], 0, 0
     for doc in read_corpus(articles_path):
         article = articles[doc.doc_id]
@@ -241,7 +243,7 @@ def build_export(src_dir: Path, articles_path: Path, gold_path: Path,
 
 
 def _read_second_pass(path: Path) -> dict[str, MarkedSentence]:
-    out = {}
+    out: dict[str, MarkedSentence] = {}
     for lineno, line in enumerate(read_text(path).splitlines(), 1):
         if not line.strip():
             continue
@@ -249,6 +251,10 @@ def _read_second_pass(path: Path) -> dict[str, MarkedSentence]:
         if not sep:
             raise InputError(path, "expected 'sentence_id<TAB>stance | text | dyads'",
                              record=f"line {lineno}")
+        if sid.strip() in out:
+            raise InputError(path, f"sentence_id {sid.strip()!r} is also on line "
+                             f"{out[sid.strip()].lineno}", record=f"line {lineno}",
+                             field="sentence_id")
         out[sid.strip()] = parse_line(rest, path, lineno)
     return out
 

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Iterator
 
+import pycountry
 import sentencex
 
+from stancekit.files import InputError
 from stancekit.labeling.corpus import Document
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
+@functools.cache
+def check_language(language: str) -> str:
+    """*language* if it is an ISO 639 code, with an optional region (``en``, ``pt-BR``)."""
+    base = re.split(r"[-_]", language, maxsplit=1)[0].lower()
+    key = {2: "alpha_2", 3: "alpha_3"}.get(len(base))
+    if key is None or not base.isalpha() or pycountry.languages.get(**{key: base}) is None:
+        raise InputError(f"--language {language}", "not an ISO 639 language code (such as en, "
+                         "de or pt-BR); the segmenter would silently split it as English")
+    return language
+
+
 def sentence_spans(text: str, language: str = "en") -> Iterator[tuple[int, int]]:
     """Yield (start, end) of each sentence; paragraphs (lines) are hard boundaries."""
+    check_language(language)
     for para in _PARAGRAPH.finditer(text):
         line, base, pos = para.group(), para.start(), 0
         for piece in sentencex.segment(language, line):

@@ -15,13 +15,19 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
+
+from stancekit.files import StageError
 
 TOKEN_FILE = "api-token"
 PASSWORD_FILE = "admin-password"
 LOG_FILE = "server.log"
 URL_FILE = "server-url"
 DATABASE_FILE = "label_studio.sqlite3"
+# Files in the data dir that hold secrets or data: readable by their owner only.
+PRIVATE_FILES = (DATABASE_FILE, *(f"{DATABASE_FILE}-{end}" for end in ("journal", "wal", "shm")),
+                 ".env", LOG_FILE, TOKEN_FILE, PASSWORD_FILE)
 DEFAULT_USERNAME = "admin@stancekit.local"
 # Plain names Label Studio also reads; they would override the LABEL_STUDIO_ forms we set.
 _PLAIN_ENV = ("USERNAME", "PASSWORD", "HOST", "PORT", "USER_TOKEN", "BASE_DATA_DIR")
@@ -29,7 +35,7 @@ DATABASE_SCHEMES = ("postgresql", "postgres")
 DEFAULT_DATABASE_PORT = 5432
 
 
-class ServerError(RuntimeError):
+class ServerError(StageError):
     """Label Studio did not start or stop as expected."""
 
 
@@ -70,6 +76,19 @@ def write_secret(path: Path, value: str) -> None:
     os.chmod(path, 0o600)
 
 
+def restrict(data_dir: Path) -> None:
+    """Make the data dir 0700 and its database, secret and log files 0600."""
+    os.chmod(data_dir, 0o700)
+    for name in PRIVATE_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(data_dir / name, 0o600)
+
+
+def _private_log(path: Path) -> BinaryIO:
+    """Open the server log for appending, created readable by its owner only."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
+
+
 def database_env(url: str) -> dict[str, str]:
     """Label Studio's PostgreSQL settings for ``postgresql://user:password@host:port/name``.
 
@@ -104,19 +123,22 @@ def migrate(data_dir: Path | str, extra_env: dict[str, str] | None = None,
     """Create a data dir with a migrated database and no users, to copy as a template."""
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = _base_env(data_dir, extra_env)
+    restrict(data_dir)
+    env = base_env(data_dir, extra_env)
     log = data_dir / LOG_FILE
-    with open(log, "ab") as out:
+    with _private_log(log) as out:
         # Every label-studio command applies pending migrations first; `version` does nothing else.
         proc = subprocess.run([executable(), "version"], env=env, stdout=out,
                               stderr=subprocess.STDOUT, timeout=timeout, check=False)
     if proc.returncode != 0:
         raise ServerError(f"label-studio migrations failed (exit {proc.returncode}):\n"
                           + _tail(log, hide=_env_secrets(env)))
+    restrict(data_dir)
     return data_dir
 
 
-def _base_env(data_dir: Path, extra_env: dict[str, str] | None) -> dict[str, str]:
+def base_env(data_dir: Path, extra_env: dict[str, str] | None) -> dict[str, str]:
+    """The environment of a label-studio command on the data dir *data_dir*."""
     env = {k: v for k, v in os.environ.items() if k not in _PLAIN_ENV}
     env.update(
         LABEL_STUDIO_BASE_DATA_DIR=str(data_dir),
@@ -124,6 +146,9 @@ def _base_env(data_dir: Path, extra_env: dict[str, str] | None) -> dict[str, str
         LABEL_STUDIO_LATEST_VERSION_CHECK="false",
         LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="true",
         COLLECT_ANALYTICS="false",
+        # Empty DSNs turn off the error reports Label Studio sends to its makers' Sentry.
+        LABEL_STUDIO_SENTRY_DSN="",
+        LABEL_STUDIO_FRONTEND_SENTRY_DSN="",
     )
     env.update(extra_env or {})
     return env
@@ -150,7 +175,9 @@ class LabelStudioServer:
     """Start Label Studio on 127.0.0.1 with an admin user and API token; stop it on exit.
 
     The token and password are kept in 0600 files in the data dir (``api-token``,
-    ``admin-password``) and reused on the next start; they are never printed. Label Studio
+    ``admin-password``) and reused on the next start; they are never printed. The data dir is
+    0700, its database, ``.env`` (Django's secret key) and log 0600, and the error reports Label
+    Studio would send to Sentry are turned off. Label Studio
     applies them only when it creates the admin, so a data dir keeps its first credentials.
     """
 
@@ -206,7 +233,7 @@ class LabelStudioServer:
     @property
     def database(self) -> str:
         """Where the server keeps its data, as Label Studio will read it; never a password."""
-        env = _base_env(self.data_dir, self.extra_env)
+        env = base_env(self.data_dir, self.extra_env)
 
         def setting(name: str, default: str) -> str:
             return env.get(f"LABEL_STUDIO_{name}", env.get(name, default))
@@ -239,6 +266,7 @@ class LabelStudioServer:
                             ignore=shutil.ignore_patterns(LOG_FILE, URL_FILE, TOKEN_FILE,
                                                           PASSWORD_FILE))
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        restrict(self.data_dir)
         for attr, path in (("_token", self.token_file), ("_password", self.password_file)):
             stored = read_secret(path)
             value = getattr(self, attr) or stored or secrets.token_hex(20)
@@ -255,7 +283,7 @@ class LabelStudioServer:
             self.port = free_port(self.host)
         elif port_in_use(self.host, self.port):
             raise ServerError(f"port {self.port} on {self.host} is already in use")
-        env = _base_env(self.data_dir, self.extra_env)
+        env = base_env(self.data_dir, self.extra_env)
         env.update(
             LABEL_STUDIO_USERNAME=self.username,
             LABEL_STUDIO_PASSWORD=self._password,
@@ -263,7 +291,7 @@ class LabelStudioServer:
         )
         cmd = [executable(), "start", "--no-browser", "--internal-host", self.host,
                "--port", str(self.port)]
-        with open(self.log_file, "ab") as log:
+        with _private_log(self.log_file) as log:
             self._log_offset = log.tell()
             self.process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
@@ -272,6 +300,7 @@ class LabelStudioServer:
         except BaseException:
             self.stop()
             raise
+        restrict(self.data_dir)
         self.url_file.write_text(self.url + "\n", encoding="utf-8")
         return self
 
@@ -299,7 +328,7 @@ class LabelStudioServer:
     def log_tail(self, lines: int = 30) -> str:
         """The last lines this run wrote to the server log, with the secrets masked."""
         hide = (self._token or "", self._password or "",
-                *_env_secrets(_base_env(self.data_dir, self.extra_env)))
+                *_env_secrets(base_env(self.data_dir, self.extra_env)))
         return _tail(self.log_file, lines, hide=hide, offset=self._log_offset)
 
     def stop(self, timeout: float = 15.0) -> None:

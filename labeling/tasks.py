@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from stancekit.files import InputError, atomic_open, iter_jsonl
-from stancekit.labeling.corpus import METADATA
+from stancekit.files import InputError, Outputs, atomic_open, iter_jsonl
+from stancekit.labeling.corpus import METADATA, read_links
 from stancekit.labeling.cues import VERSION as CUES_VERSION
 from stancekit.labeling.cues import cue_tagger
 from stancekit.labeling.gazetteer import VERSION as GAZETTEER_VERSION
@@ -122,16 +122,59 @@ def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
 
 
 def read_sentences(path: Path | str) -> Iterator[dict]:
-    """Sentence records from a ``stancekit segment`` JSONL file, checked field by field."""
+    """Sentence records from a ``stancekit segment`` JSONL file, checked field by field: unique
+    sentence ids, each document's sentences together, and at least one sentence."""
+    lines: dict[str, int] = {}
+    documents: set[str] = set()
+    doc_id = None
     for lineno, record in iter_jsonl(path):
-        for field in TASK_FIELDS:
-            if field not in record:
-                raise InputError(path, "missing", record=f"line {lineno}", field=field)
-        text = record["text"]
-        if not isinstance(text, str) or not text.strip():
-            raise InputError(path, "must be a non-empty string", record=f"line {lineno}",
-                             field="text")
+        where = f"line {lineno}"
+        check_sentence(path, where, record)
+        first = lines.setdefault(record["sentence_id"], lineno)
+        if first != lineno:
+            raise InputError(path, f"sentence_id {record['sentence_id']!r} is also on line "
+                             f"{first}", record=where, field="sentence_id")
+        if record["doc_id"] != doc_id:
+            doc_id = record["doc_id"]
+            if doc_id in documents:
+                raise InputError(path, f"document {doc_id!r} has sentences before other "
+                                 "documents; keep a document's sentences together",
+                                 record=where, field="doc_id")
+            documents.add(doc_id)
         yield record
+    if not lines:
+        raise InputError(path, "no sentence records")
+
+
+def check_sentence(path: Path | str, where: str, record: dict) -> None:
+    """Check the type and range of each field of one sentence record."""
+
+    def problem(field: str, message: str) -> InputError:
+        return InputError(path, f"{message}, not {record.get(field)!r}", record=where,
+                          field=field)
+
+    for field in TASK_FIELDS:
+        if field not in record:
+            raise InputError(path, "missing", record=where, field=field)
+    for field in ("sentence_id", "doc_id", "text"):
+        if not isinstance(record[field], str) or not record[field].strip():
+            raise problem(field, "must be a non-empty string")
+    for field in ("index", "start"):
+        if type(record[field]) is not int or record[field] < 0:
+            raise problem(field, "must be an integer from 0")
+    end = record["start"] + len(record["text"])
+    if type(record["end"]) is not int or record["end"] != end:
+        raise problem("end", f"must be start + the length of the text, {end}")
+    if not isinstance(record["context"], str) or record["text"] not in record["context"]:
+        raise problem("context", "must be a string that holds the text")
+    for field in (*METADATA, "stratum"):
+        if record.get(field) is not None and not isinstance(record[field], str):
+            raise problem(field, "must be a string")
+    weight = record.get("weight")
+    if weight is not None and (type(weight) not in (int, float) or not weight >= 0):
+        raise problem("weight", "must be a number from 0")
+    if "links" in record:
+        read_links(path, where, record)
 
 
 @functools.cache
@@ -156,10 +199,11 @@ def write_tasks(path: Path | str, tasks: Iterable[dict]) -> int:
     return write_task_lines(path, (json.dumps(task, ensure_ascii=False) for task in tasks))
 
 
-def write_task_lines(path: Path | str, lines: Iterable[str]) -> int:
+def write_task_lines(path: Path | str, lines: Iterable[str],
+                     outputs: Outputs | None = None) -> int:
     """Write tasks already encoded as JSON strings as a Label Studio import file."""
     n = 0
-    with atomic_open(path) as f:
+    with atomic_open(path, outputs=outputs) as f:
         f.write("[")
         for line in lines:
             f.write(",\n" if n else "\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -69,7 +70,30 @@ def read_manifest(path: Path | str) -> dict:
             raise InputError(path, f"unknown split {split!r}", field="documents")
         if not isinstance(doc_ids, list) or not all(isinstance(d, str) for d in doc_ids):
             raise InputError(path, f"split {split!r} must list document ids", field="documents")
+    seed = manifest.get("seed")
+    if seed is not None and type(seed) is not int:
+        raise InputError(path, f"the seed must be an integer, not {seed!r}", field="seed")
+    if "fractions" in manifest:
+        _check_fractions(manifest["fractions"], path)
     return manifest
+
+
+def _check_fractions(fractions: object, path: Path | str) -> None:
+    """Split name to a number between 0 and 1, the splits' fractions adding up to 1."""
+    if not isinstance(fractions, dict) or not fractions:
+        raise InputError(path, "expected an object of split name to fraction, such as "
+                         '{"train": 0.8, "test": 0.2}', field="fractions")
+    for split, fraction in fractions.items():
+        field = f"fractions.{split}"
+        if split not in SPLIT_NAMES:
+            raise InputError(path, f"unknown split {split!r}; expected one of "
+                             f"{', '.join(SPLIT_NAMES)}", field=field)
+        if type(fraction) not in (int, float) or not 0 <= fraction <= 1:
+            raise InputError(path, f"a fraction is a number from 0 to 1, not {fraction!r}",
+                             field=field)
+    if not math.isclose(sum(fractions.values()), 1, abs_tol=1e-6):
+        raise InputError(path, f"the fractions add up to {sum(fractions.values())}, not 1",
+                         field="fractions")
 
 
 def manifest_assignment(manifest: dict, path: Path | str) -> dict[str, str]:

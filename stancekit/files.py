@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -33,38 +35,193 @@ class InputError(ValueError):
         return type(self), (self.path, self.message, self.record, self.field)
 
 
+class StageError(RuntimeError):
+    """A stage cannot go on: a service is unreachable or refuses, or a resource is missing."""
+
+
+MARKER = ".stancekit-output"
+
+
+class Outputs:
+    """The files and folders one command writes: checked first, then replaced all together.
+
+    Each target is written under a temporary name beside it; leaving the ``with`` block
+    without an error replaces every target at once, and an error (or a signal turned into
+    one) removes the temporary files and leaves every target as it was. A target that is an
+    input, a read-only file, or a folder that stancekit did not write is refused up front.
+    """
+
+    def __init__(self, inputs: Iterable[Path | str] = ()) -> None:
+        self.inputs = {_identity(Path(p)) for p in inputs if Path(p).exists()}
+        self.staged: list[tuple[Path, Path]] = []
+        self.created: list[Path] = []
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, kind: type | None, *_: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+    def file(self, path: Path | str) -> Path:
+        """A temporary path to write *path* to; it replaces *path* on commit."""
+        path = Path(path)
+        if path.is_dir():
+            raise InputError(path, "is a folder; give a file path")
+        self._check(path)
+        with _writable(path):
+            fd, name = tempfile.mkstemp(dir=self._parent(path), prefix=f".{path.name}.",
+                                        suffix=".tmp")
+        os.close(fd)
+        tmp = Path(name)
+        self.staged.append((path, tmp))
+        tmp.chmod(0o666 & ~UMASK)
+        return tmp
+
+    def folder(self, path: Path | str) -> Path:
+        """A temporary folder to fill in place of *path*, which must be new, empty or ours."""
+        path = Path(path)
+        if path.exists() and not path.is_dir():
+            raise InputError(path, "exists and is not a folder")
+        if path.is_dir():
+            if _identity(path) in {_identity(p) for p in (Path.cwd(), *Path.cwd().parents)}:
+                raise InputError(path, "is the current folder or holds it; give a new folder")
+            foreign = _foreign(path)
+            if foreign:
+                raise InputError(path, "exists and holds files stancekit did not write there ("
+                                 + ", ".join(foreign[:3]) + "); refusing to replace it")
+        self._check(path)
+        with _writable(path):
+            tmp = Path(tempfile.mkdtemp(dir=self._parent(path), prefix=f".{path.name}.",
+                                        suffix=".tmp"))
+        self.staged.append((path, tmp))
+        tmp.chmod(0o777 & ~UMASK)
+        return tmp
+
+    def _check(self, path: Path) -> None:
+        if path.exists() and _identity(path) in self.inputs:
+            raise InputError(path, "is also an input of this command; refusing to overwrite it")
+        if any(path == target for target, _ in self.staged):
+            raise InputError(path, "is given as two outputs")
+        if path.is_file() and not (os.access(path, os.W_OK) and path.stat().st_mode & 0o222):
+            raise InputError(path, "is read-only; refusing to replace it")
+
+    def _parent(self, path: Path) -> Path:
+        """The target's folder, created (and recorded for removal) where missing."""
+        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+        for folder in reversed(missing):
+            if folder.parent.exists() and not folder.parent.is_dir():
+                raise InputError(path, f"{folder.parent} is a file, not a folder")
+            with _writable(path):
+                folder.mkdir()
+            self.created.append(folder)
+        if not path.parent.is_dir():
+            raise InputError(path, f"{path.parent} is a file, not a folder")
+        return path.parent
+
+    def commit(self) -> None:
+        """Replace every target by its temporary copy; on any failure, restore them all."""
+        for _, tmp in self.staged:
+            if tmp.is_dir():
+                names = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+                (tmp / MARKER).write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
+            else:
+                with open(tmp, "rb+") as f:
+                    os.fsync(f.fileno())
+        moved: list[tuple[Path, Path | None]] = []
+        try:
+            for target, tmp in self.staged:
+                old = tmp.with_name(tmp.name + ".old") if target.exists() else None
+                if old is not None and target.is_dir():
+                    os.replace(target, old)
+                elif old is not None:
+                    os.link(target, old)
+                moved.append((target, old))
+                os.replace(tmp, target)
+        except BaseException:
+            for target, old in reversed(moved):
+                with contextlib.suppress(OSError):
+                    if old is None:
+                        _remove(target)
+                    elif old.is_dir():
+                        _remove(target)
+                        os.replace(old, target)
+                    else:
+                        os.replace(old, target)
+                        old.unlink(missing_ok=True)  # a no-op rename leaves the link behind
+            self.discard()
+            raise
+        for _, old in moved:
+            if old is not None:
+                _remove(old)
+        self.staged.clear()
+
+    def discard(self) -> None:
+        """Remove the temporary copies and the folders made for them."""
+        for _, tmp in self.staged:
+            with contextlib.suppress(OSError):
+                _remove(tmp)
+        self.staged.clear()
+        for folder in reversed(self.created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self.created.clear()
+
+
 @contextlib.contextmanager
-def atomic_open(path: Path | str, mode: str = "w") -> Iterator[Any]:
-    """Open a temporary file beside *path* that replaces it only if the block succeeds."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _writable(path: Path) -> Iterator[None]:
+    """Report a folder that cannot be written to as an error about the output *path*."""
     try:
-        os.chmod(tmp, 0o666 & ~UMASK)
+        yield
+    except OSError as e:
+        raise InputError(path, f"cannot write here: {e.strerror}") from None
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino
+
+
+def _foreign(folder: Path) -> list[str]:
+    """What *folder* holds beyond the files listed in its stancekit marker."""
+    marker = folder / MARKER
+    ours = set(marker.read_text(encoding="utf-8").splitlines()) if marker.is_file() else set()
+    ours.add(MARKER)
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if (p.is_file() or p.is_symlink()) and str(p.relative_to(folder)) not in ours)
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path | str, mode: str = "w",
+                outputs: Outputs | None = None) -> Iterator[Any]:
+    """Open a temporary file beside *path* that replaces it only if the block succeeds (or,
+    given *outputs*, when they commit)."""
+    with contextlib.nullcontext(outputs) if outputs else Outputs() as staged:
+        tmp = staged.file(path)
         encoding = None if "b" in mode else "utf-8"
-        with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as f:
+        with open(tmp, mode, encoding=encoding, newline=None if "b" in mode else "\n") as f:
             yield f
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
-def write_together(outputs: Mapping[Path, str]) -> None:
+def write_together(outputs: Mapping[Path, str], inputs: Iterable[Path | str] = ()) -> None:
     """Write several text files so that none is replaced unless all were written."""
-    with contextlib.ExitStack() as stack:
-        files = [stack.enter_context(atomic_open(path)) for path in outputs]
-        for f, text in zip(files, outputs.values(), strict=True):
-            f.write(text)
-        for f in files:
-            f.flush()
-            os.fsync(f.fileno())
+    with Outputs(inputs) as staged:
+        for path, text in outputs.items():
+            write_text(path, text, staged)
 
 
-def write_text(path: Path | str, text: str) -> None:
+def write_text(path: Path | str, text: str, outputs: Outputs | None = None) -> None:
     """Write *text* to *path* atomically."""
-    with atomic_open(path) as f:
+    with atomic_open(path, outputs=outputs) as f:
         f.write(text)
 
 
@@ -73,60 +230,85 @@ def dumps(obj: Any, indent: int | None = 2) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=indent) + "\n"
 
 
-def write_json(path: Path | str, obj: Any, indent: int | None = 2) -> None:
+def write_json(path: Path | str, obj: Any, indent: int | None = 2,
+               outputs: Outputs | None = None) -> None:
     """Write *obj* as JSON to *path* atomically."""
-    write_text(path, dumps(obj, indent))
+    write_text(path, dumps(obj, indent), outputs)
 
 
-def write_jsonl(path: Path | str, records: Iterable[dict]) -> int:
+def write_jsonl(path: Path | str, records: Iterable[dict], outputs: Outputs | None = None) -> int:
     """Write one JSON object per line to *path* atomically; return the count."""
-    return write_lines(path, (json.dumps(record, ensure_ascii=False) for record in records))
+    return write_lines(path, (json.dumps(record, ensure_ascii=False) for record in records),
+                       outputs)
 
 
-def write_lines(path: Path | str, lines: Iterable[str]) -> int:
+def write_lines(path: Path | str, lines: Iterable[str], outputs: Outputs | None = None) -> int:
     """Write each of *lines* (without its newline) to *path* atomically; return the count."""
     n = 0
-    with atomic_open(path) as f:
+    with atomic_open(path, outputs=outputs) as f:
         for line in lines:
             f.write(line + "\n")
             n += 1
     return n
 
 
-def read_text(path: Path | str) -> str:
-    """Read a UTF-8 file, with an error that names it when it is not UTF-8."""
+def require_file(path: Path | str) -> Path:
+    """*path* as a Path, if it is a file; else an error that says what is there instead."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a file")
     if not path.is_file():
         raise InputError(path, "no such file")
+    return path
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """Read a file, with an error that names it when it is missing, a folder or unreadable."""
+    path = require_file(path)
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e.strerror}") from None
+
+
+def read_text(path: Path | str) -> str:
+    """Read a UTF-8 file, with an error that names it when it is not UTF-8."""
+    return _utf8(path, read_bytes(path))
+
+
+def _utf8(path: Path | str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(path, f"not UTF-8 (byte {e.start})") from None
 
 
 def read_json(path: Path | str) -> Any:
     """Read one JSON document, with an error that names file, line and column."""
-    path = Path(path)
-    if path.is_file():
-        # orjson is stricter than json (no NaN, no lone surrogates, 64-bit integers): anything it
-        # refuses goes through json, which accepts it or raises the located error.
-        with contextlib.suppress(orjson.JSONDecodeError):
-            return orjson.loads(path.read_bytes())
-    text = read_text(path)
+    raw = read_bytes(path)
+    # orjson is stricter than json (no NaN, no lone surrogates, 64-bit integers): anything it
+    # refuses goes through json, which accepts it or raises the located error.
+    with contextlib.suppress(orjson.JSONDecodeError):
+        return orjson.loads(raw)
     try:
-        return json.loads(text)
+        return json.loads(_utf8(path, raw))
     except json.JSONDecodeError as e:
         where = f"line {e.lineno} column {e.colno}"
         raise InputError(path, f"invalid JSON: {e.msg}", record=where) from None
 
 
 def iter_jsonl(path: Path | str) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, object) for each non-blank line of a JSONL file."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "no such file")
-    with open(path, "rb") as f:
+    """Yield (line number, object) for each non-blank line of a JSONL file (a UTF-8 byte order
+    mark is allowed)."""
+    path = require_file(path)
+    try:
+        f = open(path, "rb")  # noqa: SIM115 (closed below; opening is what may fail)
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e.strerror}") from None
+    with f:
         for lineno, raw in enumerate(f, 1):
+            if lineno == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError:

@@ -249,37 +249,57 @@ def test_margin():
 
 @pytest.mark.studio
 def test_predict_to_studio_adds_predictions_and_serves_least_margin_first(
-        studio, trained, tmp_path, monkeypatch):
+        studio, trained, tmp_path):
     import httpx
 
     from stancekit.baselines.predict import UNCERTAINTY_SAMPLING
+    from stancekit.labeling.results import annotation_result
     from stancekit.labeling.studio import ensure_project, push
     from stancekit.labeling.tasks import task_data
 
-    project = ensure_project(studio.client, "baselines predictions")
+    # No overlap cohort, which Label Studio would serve before the least sure task.
+    project = ensure_project(studio.client, "baselines predictions", overlap=1, overlap_percent=0)
     sentences = make_gold(n_docs=2, per_doc=6, seed=7)
-    push(studio.client, project, [{"data": task_data(s)} for s in sentences])
+    # Half the tasks come with a pre-annotation of entities and a dyad, half without.
+    cues = {s["sentence_id"]: annotation_result(NONE, s["entities"], [(0, 1)], prefix="c")
+            for s in sentences[:6]}
+    push(studio.client, project, [
+        {"data": task_data(s), **({"predictions": [{"model_version": "cues",
+                                                    "result": cues[s["sentence_id"]]}]}
+                                  if s["sentence_id"] in cues else {})} for s in sentences])
     path = tmp_path / "sentences.jsonl"
     write_jsonl(path, [{"sentence_id": s["sentence_id"], "text": s["text"]} for s in sentences]
                 + [{"sentence_id": "not-in-project", "text": "Chad urged Mali to talk."}])
-    monkeypatch.setenv("LABEL_STUDIO_URL", studio.url)
-    monkeypatch.setenv("LABEL_STUDIO_API_KEY", studio.api_key)
     args = ["baselines", "predict", str(trained), str(path), "--to-studio", "--project",
-            project.title, "-o", str(tmp_path / "out.jsonl")]
-    result = CliRunner().invoke(app, args)
+            project.title, "-o", str(tmp_path / "out.jsonl"), "--url", studio.url,
+            "--api-key-file", str(studio.server.token_file)]
+    result = CliRunner().invoke(app, args, env={"LABEL_STUDIO_URL": None,
+                                                "LABEL_STUDIO_API_KEY": None})
     assert result.exit_code == 0, result.output
     assert "imported: 12" in result.output and "unmatched: 1" in result.output
+    assert "entities_from_pre_annotation: 6, entities_from_model: 6" in result.output
     assert studio.api_key not in result.output
 
     predicted = {r["id"]: r for r in map(json.loads, (tmp_path / "out.jsonl").open())}
     version = json.loads((trained / "results.json").read_text())["dataset"]["sha256"][:12]
-    tasks = {t.id: t.data["sentence_id"] for t in studio.client.tasks.list(project=project.id)}
-    preds = studio.client.predictions.list(project=project.id)
+    tasks = {t.id: t.data for t in studio.client.tasks.list(project=project.id)}
+    preds = [p for p in studio.client.predictions.list(project=project.id)
+             if p.model_version != "cues"]
     assert len(preds) == 12 and all(version in p.model_version for p in preds)
     for p in preds:
-        expected = predicted[tasks[p.task]]
-        assert p.result[0]["value"]["choices"] == [expected["stance"]]
+        data = tasks[p.task]
+        expected = predicted[data["sentence_id"]]
+        stances = [i for i in p.result if i["type"] == "choices"]
+        spans = [i for i in p.result if i["type"] == "labels"]
+        assert [i["value"]["choices"] for i in stances] == [[expected["stance"]]]
         assert p.score == pytest.approx(margin(expected), abs=1e-6)
+        assert spans, p.result
+        for item in spans:
+            value = item["value"]
+            assert data["text"][value["start"]:value["end"]] == value["text"]
+        if data["sentence_id"] in cues:
+            assert [i for i in p.result if i["type"] != "choices"] == [
+                i for i in cues[data["sentence_id"]] if i["type"] != "choices"]
     settings = studio.client.projects.get(project.id)
     assert settings.sampling == UNCERTAINTY_SAMPLING
     assert settings.model_version == preds[0].model_version
@@ -293,7 +313,7 @@ def test_predict_to_studio_adds_predictions_and_serves_least_margin_first(
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 0, again.output
     assert "imported: 0" in again.output and "already_predicted: 12" in again.output
-    assert len(studio.client.predictions.list(project=project.id)) == 12
+    assert len(studio.client.predictions.list(project=project.id)) == 18
 
 
 def test_train_accepts_a_datasetdict_and_load_dataset_paths(dataset, tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stancekit.cli import app
-from stancekit.labeling.config import instructions
+from stancekit.labeling.config import COMMENT_CONTROL, UNSURE, instructions
 from stancekit.labeling.corpus import read_corpus
 from stancekit.labeling.export import read_export
 from stancekit.labeling.segment import segment_document
@@ -34,6 +34,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic"]
 TIMEOUT_MS = 30_000
+COMMENT = "Is Haftar the source here?"
 
 
 @pytest.fixture(scope="module")
@@ -140,10 +141,10 @@ def test_annotator_labels_a_sentence_in_the_browser(chromium, studio, tmp_path):
         expect(modal).to_be_hidden()
 
         objects = page.locator(".lsf-richtext__container")
-        sentence, context = objects.nth(0), objects.nth(1)
+        context, sentence = objects.nth(0), objects.nth(1)
         expect(sentence).to_have_text(data["text"])
-        # Label Studio shows each line of a text as its own element.
-        expect(context.locator(".lsf-richtext__line")).to_have_text(data["context"].split("\n"))
+        # The context comes first, the sentence marked inside it.
+        expect(context.locator("mark")).to_have_text(data["text"])
         highlights = sentence.locator(".htx-highlight")
         expect(highlights).to_have_text([e["text"] for e in predicted_entities])
         expect(page.locator(f"input[name='{predicted_stance}']")).to_be_checked()
@@ -155,6 +156,16 @@ def test_annotator_labels_a_sentence_in_the_browser(chromium, studio, tmp_path):
         drag_over(page, sentence, MISSED_NAME)
         expect(highlights).to_have_count(len(predicted_entities) + 1)
         expect(highlights.filter(has_text=MISSED_NAME)).to_be_visible()
+        # Unsure, with a comment, and a dyad drawn with Alt+R from the added name.
+        page.locator(f"input[name='{UNSURE}']").check()
+        comment = page.locator(f"textarea[name='{COMMENT_CONTROL}']")
+        comment.fill(COMMENT)
+        comment.press("Enter")
+        page.keyboard.press("Escape")
+        target = next(e["text"] for e in predicted_entities if e["text"] != MISSED_NAME)
+        highlights.filter(has_text=MISSED_NAME).first.click()
+        page.keyboard.press("Alt+r")
+        highlights.filter(has_text=target).first.click()
         page.screenshot(path=tmp_path / "labeled.png")
 
         page.get_by_role("button", name="Submit current annotation", exact=True).click()
@@ -183,3 +194,6 @@ def test_annotator_labels_a_sentence_in_the_browser(chromium, studio, tmp_path):
     [record] = [r for r in read_export(out).records if r["sentence_id"] == data["sentence_id"]]
     assert (record["annotator"], record["stance"]) == (user, stance.name)
     assert added in record["entities"]
+    assert (record["unsure"], record["comment"]) == (True, COMMENT)
+    assert {(d["source"]["text"], d["target"]["text"]) for d in record["dyads"]} >= {
+        (MISSED_NAME, target)}

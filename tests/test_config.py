@@ -7,7 +7,15 @@ import xml.etree.ElementTree as ET
 from typer.testing import CliRunner
 
 from stancekit.cli import app
-from stancekit.labeling.config import instructions, label_config
+from stancekit.labeling.config import (
+    COMMENT_CONTROL,
+    CONTEXT_HTML,
+    UNSURE,
+    UNSURE_CONTROL,
+    context_html,
+    instructions,
+    label_config,
+)
 from stancekit.schema import SCHEMA
 
 
@@ -17,15 +25,43 @@ def _view() -> ET.Element:
 
 def test_text_controls_read_task_fields():
     texts = {t.get("name"): t.get("value") for t in _view().iter("Text")}
-    assert texts == {SCHEMA.text_control: f"${SCHEMA.text_control}",
-                     SCHEMA.context_control: f"${SCHEMA.context_control}"}
+    assert texts == {SCHEMA.text_control: f"${SCHEMA.text_control}"}
+    (context,) = _view().iter("HyperText")
+    assert context.get("name") == SCHEMA.context_control
+    assert context.get("value") == f"${CONTEXT_HTML}"
 
 
-def test_context_is_under_its_header():
+def test_context_is_under_its_header_above_the_sentence():
     children = list(_view())
-    context = next(i for i, c in enumerate(children) if c.get("name") == SCHEMA.context_control)
+    names = [c.get("name") for c in children]
+    context = names.index(SCHEMA.context_control)
     assert children[context - 1].tag == "Header"
     assert children[context - 1].get("value") == "Context"
+    assert context < names.index(SCHEMA.text_control)
+
+
+def test_context_html_marks_the_sentence_and_shows_title_source_date():
+    record = {"text": "B <b>.", "context": "A & x.\nB <b>. C.", "title": "Talks",
+              "source": "Wire", "date": "2024-05-01"}
+    page = context_html(record)
+    assert "<mark>B &lt;b&gt;.</mark>" in page
+    assert page.index("A &amp; x.") < page.index("<mark>") < page.index(" C.")
+    assert "<h4>Talks</h4>" in page and "Wire · 2024-05-01" in page
+    assert context_html({"text": "Only.", "context": "Only."}).endswith("<mark>Only.</mark></p>")
+
+
+def test_entity_spans_snap_to_words():
+    (labels,) = _view().iter("Labels")
+    assert labels.get("granularity") == "word"
+
+
+def test_optional_unsure_flag_and_comment():
+    controls = {c.get("name"): c for c in _view() if c.get("name")}
+    unsure = controls[UNSURE_CONTROL]
+    assert unsure.tag == "Choices" and unsure.get("required") is None
+    assert [c.get("value") for c in unsure] == [UNSURE]
+    comment = controls[COMMENT_CONTROL]
+    assert comment.tag == "TextArea" and comment.get("required") is None
 
 
 def test_one_label_per_entity_type():
@@ -37,8 +73,7 @@ def test_one_label_per_entity_type():
 
 
 def test_one_choice_per_stance_in_schema_order():
-    (choices,) = _view().iter("Choices")
-    assert choices.get("name") == SCHEMA.stance_control
+    (choices,) = [c for c in _view().iter("Choices") if c.get("name") == SCHEMA.stance_control]
     assert choices.get("toName") == SCHEMA.text_control
     assert choices.get("choice") == "single-radio"
     assert choices.get("required") == "true"

@@ -6,15 +6,18 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import yaml
 from test_splits import make_export, make_gold
 from typer.testing import CliRunner
 
 from stancekit.cli import app
 from stancekit.dataset import bio_tags, build_dataset, entities_features, stance_features
-from stancekit.dataset.card import BEGIN, END
-from stancekit.files import InputError, write_json
+from stancekit.dataset.card import BEGIN, END, about_parts
+from stancekit.dataset.documents import check_offsets
+from stancekit.files import MARKER, InputError, write_json
 from stancekit.schema import SCHEMA
 
 TRICKY = [
@@ -127,12 +130,13 @@ def test_load_dataset_offline_with_label_names(built, tmp_path):
         "import json, sys\n"
         "from datasets import load_dataset\n"
         "out = {}\n"
-        "for config in ('stance', 'entities'):\n"
+        "for config in ('stance', 'entities', 'documents'):\n"
         "    d = load_dataset(sys.argv[1], config)\n"
         "    f = d['train'].features\n"
         "    out[config] = {'splits': {k: len(v) for k, v in d.items()},\n"
         "                   'names': f['stance'].names if config == 'stance'\n"
-        "                   else f['ner_tags'].feature.names}\n"
+        "                   else f['ner_tags'].feature.names if config == 'entities'\n"
+        "                   else sum(sum(d[k]['n_sentences']) for k in d)}\n"
         "print(json.dumps(out))\n"
     )
     env = dict(os.environ, HF_HOME=str(tmp_path / "hf"), HF_DATASETS_OFFLINE="1",
@@ -145,6 +149,8 @@ def test_load_dataset_offline_with_label_names(built, tmp_path):
     assert set(loaded["stance"]["splits"]) == {"train", "validation", "test"}
     assert sum(loaded["stance"]["splits"].values()) == len(built[1]) - 1
     assert loaded["entities"]["splits"] == loaded["stance"]["splits"]
+    assert loaded["documents"]["names"] == len(built[1]) - 1
+    assert set(loaded["documents"]["splits"]) == {"train", "validation", "test"}
 
 
 def test_two_builds_are_byte_identical(built):
@@ -154,8 +160,9 @@ def test_two_builds_are_byte_identical(built):
                                       str(tmp_path / "splits.json"), "-o", str(again)])
     assert result.exit_code == 0, result.output
     first = sorted(p.relative_to(tmp_path / "ds") for p in (tmp_path / "ds").rglob("*")
-                   if p.is_file() and p.name != "DATASHEET.md")
-    assert first == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+                   if p.is_file() and p.name not in ("DATASHEET.md", MARKER))
+    assert first == sorted(p.relative_to(again) for p in again.rglob("*")
+                           if p.is_file() and p.name != MARKER)
     for rel in first:
         assert (tmp_path / "ds" / rel).read_bytes() == (again / rel).read_bytes(), rel
 
@@ -205,3 +212,58 @@ def test_strict_build_on_leakage(built):
     result = CliRunner().invoke(app, [*args, "--strict"])
     assert result.exit_code == 1 and not out.exists()
     assert "exact duplicate sentences across splits: 1 texts" in result.output
+
+
+REPO = Path(__file__).resolve().parents[1]
+SYNTHETIC = REPO / "corpus" / "synthetic"
+
+
+def test_card_and_configs_from_the_data(tmp_path):
+    about = tmp_path / "about.md"
+    about.write_text("---\nannotations_creators: [machine-generated]\n---\n### How\n\nText.\n")
+    out = tmp_path / "ds"
+    result = CliRunner().invoke(app, [
+        "build", str(SYNTHETIC / "gold.json"), "--splits", str(REPO / "splits" / "synthetic.json"),
+        "-o", str(out), "--lead", "1", "--about", str(about),
+        "--documents", str(SYNTHETIC / "articles.jsonl")])
+    assert result.exit_code == 0, result.output
+    card = (out / "README.md").read_text()
+    meta = yaml.safe_load(card.split("---\n")[1])
+    assert meta["language"] == ["en"] and meta["multilinguality"] == ["monolingual"]
+    assert meta["annotations_creators"] == ["machine-generated"]
+    assert meta["language_creators"] == ["found"]
+    assert [c["config_name"] for c in meta["configs"]] == ["stance", "entities", "documents"]
+    assert all([f["split"] for f in c["data_files"]] == ["train", "validation", "test"]
+               for c in meta["configs"])
+    assert "### How" in card and "annotations_creators" not in card.split("# stancekit")[1]
+    for section in ("## Limitations and biases", "## Citation", "@misc{stancekit_dataset",
+                    "| source | licence | documents | sentences |", "DATASHEET.md"):
+        assert section in card
+    import pyarrow.parquet as pq
+
+    stance = pq.read_table(out / "stance" / "validation.parquet").to_pylist()
+    docs = {d["doc_id"]: d for d in pq.read_table(out / "documents" / "validation.parquet")
+            .to_pylist()}
+    assert set(docs) == {r["doc_id"] for r in stance}
+    for r in stance:
+        assert docs[r["doc_id"]]["text"][r["start"]:r["end"]] == r["text"]
+        assert len(r["annotations"]) == r["n_annotations"]
+        assert r["id"] in docs[r["doc_id"]]["sentence_ids"]
+    assert sum(d["n_sentences"] for d in docs.values()) == len(stance)
+    assert any(len(r["annotations"]) > 1 for r in stance)
+
+
+def test_documents_and_about_are_checked(tmp_path):
+    gold = make_gold(2)
+    documents = {"doc000": {"text": gold[0]["text"], "origin": None}}
+    check_offsets([gold[0]], documents, "docs.jsonl", "export.json")
+    with pytest.raises(InputError, match="no document 'doc001'"):
+        check_offsets(gold[-1:], documents, "docs.jsonl", "export.json")
+    with pytest.raises(InputError, match="do not give the sentence's text") as e:
+        check_offsets([dict(gold[0], start=1)], documents, "docs.jsonl", "export.json")
+    assert e.value.field == "start"
+    with pytest.raises(InputError, match="unknown card field") as e:
+        about_parts("---\nlicense: [mit]\n---\ntext", "about.md")
+    with pytest.raises(InputError, match="non-empty list"):
+        about_parts("---\nlanguage_creators: found\n---\ntext", "about.md")
+    assert about_parts("# no front matter\n", "about.md") == ({}, "# no front matter\n")

@@ -47,7 +47,8 @@ def test_demo_is_deterministic(demo_out: tuple[Path, str], tmp_path: Path) -> No
     out, _ = demo_out
     _demo(tmp_path)
     for name in ("sentences.jsonl", "tasks.json", "gold.jsonl", "splits.json",
-                 "dataset/stance/train.parquet", "dataset/README.md", "baselines/results.json"):
+                 "dataset/stance/train.parquet", "dataset/README.md", "baselines/results.json",
+                 *(str(p.relative_to(out)) for p in (out / "baselines").rglob("*.skops"))):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 

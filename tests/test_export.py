@@ -185,3 +185,23 @@ def test_relation_to_missing_region(tmp_path):
     ann = annotation(10, 1)
     ann["result"][-1]["to_id"] = "gone"
     assert "to_id 'gone'" in _error(tmp_path, [task(1, ann)])
+
+
+def test_unsure_flag_and_comment_are_recorded_not_labels(tmp_path):
+    from stancekit.labeling.config import COMMENT_CONTROL, UNSURE, UNSURE_CONTROL
+
+    noted = annotation(10, 1)
+    noted["result"] += [
+        {"id": "u", "type": "choices", "from_name": UNSURE_CONTROL,
+         "to_name": SCHEMA.text_control, "value": {"choices": [UNSURE]}},
+        {"id": "c", "type": "textarea", "from_name": COMMENT_CONTROL,
+         "to_name": SCHEMA.text_control, "value": {"text": ["Is Russia the source?"]}}]
+    only_flag = annotation(11, 2, DENIAL)
+    only_flag["result"].append({"id": "u", "type": "choices", "from_name": UNSURE_CONTROL,
+                                "to_name": SCHEMA.text_control, "value": {"choices": []}})
+    export = read_export(write_export(tmp_path, [task(1, noted, only_flag)]))
+    first, second = export.records
+    assert first["unsure"] is True and first["comment"] == "Is Russia the source?"
+    assert first["stance"] == ACCUSATION and len(first["entities"]) == 2
+    assert "unsure" not in second and "comment" not in second
+    assert export.skipped == []

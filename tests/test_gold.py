@@ -83,7 +83,7 @@ def test_tie_with_lead(tmp_path):
                                                                        "lead")
     assert gold["entities"] == [RUSSIA, UKRAINE] and gold["agreement"] == 0.5
     assert res.excluded == [{"sentence_id": "s002", "task_id": 2, "reason": "tie"}]
-    assert [q["reason"] for q in res.queue] == ["tie", "tie"]
+    assert [q["reason"] for q in res.queue] == ["tie and entity disagreement", "tie"]
 
 
 def test_winning_annotation_is_the_lowest_id_agreeing_annotator(tmp_path):
@@ -134,13 +134,13 @@ def test_cli_writes_gold_and_review_queue(tmp_path):
     assert result.exit_code == 0, result.output
     assert "gold: 1 (single 1)" in result.output
     assert "excluded: 2 (cancelled only 1, tie 1)" in result.output
-    assert "queued for review: 1 (tie 1)" in result.output
+    assert "queued for review: 1 (tie and dyad disagreement 1)" in result.output
     assert "skipped annotations: 1 (cancelled 1)" in result.output
     gold = [json.loads(line) for line in gold_path.read_text().splitlines()]
     assert [g["sentence_id"] for g in gold] == ["s001"]
     (review,) = json.loads(queue_path.read_text())
     assert review["data"] == task(2)["data"]
-    assert review["meta"]["reason"] == "tie"
+    assert review["meta"]["reason"] == "tie and dyad disagreement"
     assert [p["model_version"] for p in review["predictions"]] == ["annotator-1", "annotator-2"]
     assert review["predictions"][1]["result"] == annotation_result(
         ACCUSATION, [RUSSIA, UKRAINE], [(1, 0)], prefix="u2e")

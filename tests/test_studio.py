@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from stancekit.cli import app
 from stancekit.files import InputError, write_json, write_jsonl
-from stancekit.labeling.config import label_config
+from stancekit.labeling.config import CONTEXT_HTML, context_html, label_config
 from stancekit.labeling.corpus import Document
 from stancekit.labeling.results import annotation_result
 from stancekit.labeling.segment import segment_document
@@ -90,7 +90,7 @@ def test_push_pull_round_trip_keeps_text_offsets_predictions(studio, project, tm
     assert set(exported) == {t["data"]["sentence_id"] for t in tasks}
     for task in tasks:
         got = exported[task["data"]["sentence_id"]]
-        assert got["data"] == task["data"]
+        assert got["data"] == {**task["data"], CONTEXT_HTML: context_html(task["data"])}
         assert [p["result"] for p in got["predictions"]] == [task["predictions"][0]["result"]]
         assert got["predictions"][0]["model_version"] == "cues"
 
@@ -178,15 +178,22 @@ def test_cli_up_serves_project_hides_secrets_and_stops_on_interrupt(studio_data_
     data_dir = studio_data_dir
     tasks_file = tmp_path / "tasks.json"
     write_json(tasks_file, make_tasks(3))
-    with studio_up("--data-dir", str(data_dir), "--tasks", str(tasks_file)) as up:
+    with studio_up("--data-dir", str(data_dir), "--tasks", str(tasks_file), "--overlap", "3",
+                   "--overlap-percent", "40") as up:
         output = up.output
         assert "imported: 3" in output, output
+        assert "overlap:      3 annotators on 40% of tasks, shown first" in output
+        assert data_dir.stat().st_mode & 0o777 == 0o700
         url = (data_dir / "server-url").read_text().strip()
         assert f"LABEL_STUDIO_URL={url}" in output
         assert str(data_dir / "api-token") in output
         for secret in ("api-token", "admin-password"):
             assert (data_dir / secret).stat().st_mode & 0o777 == 0o600
             assert (data_dir / secret).read_text().strip() not in output
+            assert (data_dir / secret).read_text().strip() not in (data_dir / "server.log"
+                                                                   ).read_text()
+        for private in ("label_studio.sqlite3", ".env", "server.log"):
+            assert (data_dir / private).stat().st_mode & 0o777 == 0o600
         pushed = CliRunner().invoke(app, ["studio", "push", str(tasks_file), "--data-dir",
                                           str(data_dir)], env={"LABEL_STUDIO_URL": None,
                                                                "LABEL_STUDIO_API_KEY": None,
@@ -194,8 +201,16 @@ def test_cli_up_serves_project_hides_secrets_and_stops_on_interrupt(studio_data_
         assert "imported: 0" in pushed.output, pushed.output
     assert up.proc.returncode == 0, up.rest
     assert "stopped" in up.rest
+    assert (data_dir / "api-token").read_text().strip() not in up.rest
     port = int(url.rsplit(":", 1)[1])
     deadline = time.monotonic() + 10
     while port_in_use("127.0.0.1", port) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not port_in_use("127.0.0.1", port)
+
+
+def test_a_failed_pull_deletes_its_export_snapshot(studio, project, tmp_path):
+    (tmp_path / "out.json").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        pull(studio.client, project, tmp_path / "out.json")
+    assert list(studio.client.projects.exports.list(project.id)) == []

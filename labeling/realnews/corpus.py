@@ -40,6 +40,7 @@ REQUIRED = ("id", "title", "url", "source", "license", "text")
 def write_selection(imported: Iterable[Path], out_dir: Path, seed: int = 13,
                     plan: Plan | None = None) -> dict:
     """Select sentences from imported documents; write the corpus folder's selection files."""
+    imported = list(imported)
     documents = []
     for path in imported:
         for lineno, obj in iter_jsonl(path):
@@ -60,7 +61,7 @@ def write_selection(imported: Iterable[Path], out_dir: Path, seed: int = 13,
                                                              "stratum", "weight")}
                                           for r in chosen)
     outputs[out_dir / SUMMARY] = dumps(summary)
-    write_together(outputs)
+    write_together(outputs, inputs=imported)
     return summary
 
 

@@ -29,11 +29,15 @@ def adjudicate(
     min_agreement: Annotated[float, typer.Option(
         min=0.0, max=1.0, help="Queue majority decisions of 3+ annotators below this share.")
     ] = 0.67,
+    review: Annotated[Path | None, typer.Option(
+        help="Export of the review project (the queue pushed to Label Studio and labeled by a "
+        "reviewer): its decisions replace the gold of those sentences.")] = None,
 ) -> None:
     """Resolve annotations to one gold label per sentence and queue disagreements for review."""
-    from stancekit.files import InputError, write_json, write_jsonl
+    from stancekit.files import InputError, Outputs, write_json, write_jsonl
     from stancekit.labeling.export import no_gc, read_export
     from stancekit.labeling.gold import resolve, review_tasks
+    from stancekit.labeling.review import apply_review
 
     parsed = read_export(export)
     if lead is not None and lead not in parsed.annotators:
@@ -41,15 +45,25 @@ def adjudicate(
                          f"annotators: {', '.join(map(str, parsed.annotators)) or 'no one'}")
     with no_gc():
         result = resolve(parsed, lead=lead, min_agreement=min_agreement)
+        if review:
+            result = apply_review(result, parsed, read_export(review))
     tasks = review_tasks(result.queue)
-    write_jsonl(output, result.gold)
-    if queue:
-        write_json(queue, tasks)
+    with Outputs([export, *([review] if review else [])]) as outputs:
+        write_jsonl(output, result.gold, outputs)
+        if queue:
+            write_json(queue, tasks, outputs=outputs)
     stats = result.stats
     typer.echo(f"gold: {_counts(stats['resolution'])} -> {output}")
     typer.echo(f"excluded: {_counts(stats['excluded'])}")
     typer.echo(f"queued for review: {_counts(stats['queued'])}"
                + (f" -> {queue}" if queue else ""))
     typer.echo(f"skipped annotations: {_counts(stats['skipped'])}")
+    if review:
+        done = stats["review"]
+        typer.echo(f"review: {done['applied']} decisions applied from {review}"
+                   + (f", {done['not_in_export']} on sentences not in {export}"
+                      if done["not_in_export"] else "")
+                   + f"; skipped review annotations: {_counts(done['skipped'])}")
+    typer.echo(f"relations and choices collapsed: {_counts(stats['collapsed'])}")
     typer.echo(f"drafts and predictions seen (not annotations): "
                f"{stats['drafts']} drafts, {stats['predictions']} predictions")

@@ -22,16 +22,17 @@ def agreement(
              "[default: not drawn].")] = None,
 ) -> None:
     """Measure inter-annotator agreement on stance, entities and dyads; print a report."""
-    from stancekit.files import write_json, write_text
+    from stancekit.files import Outputs, write_json, write_text
     from stancekit.labeling.agreement import agreement_report, markdown_report, plot_confusion
     from stancekit.labeling.export import read_export
 
     report = agreement_report(read_export(export))
     text = markdown_report(report)
-    if output:
-        write_json(output, report)
-    if markdown:
-        write_text(markdown, text)
-    if plot:
-        plot_confusion(report, plot)
+    with Outputs([export]) as outputs:
+        if output:
+            write_json(output, report, outputs=outputs)
+        if markdown:
+            write_text(markdown, text, outputs)
+        if plot:
+            plot_confusion(report, plot, outputs)
     typer.echo(text, nl=False)

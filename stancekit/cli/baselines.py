@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from stancekit.cli._app import app, fail, subcommands
+from stancekit.cli.studio import DEFAULT_DATA_DIR, DataDirOpt, KeyFileOpt, UrlOpt, _client
 
 baselines_app = subcommands("Stance, entity and dyad baselines: train, evaluate, predict.")
 app.add_typer(baselines_app, name="baselines")
@@ -65,20 +66,24 @@ def predict_cmd(
         "-o", "--output",
         help="JSONL of id, stance and per-label scores [default: not written].")] = None,
     to_studio: Annotated[bool, typer.Option(
-        "--to-studio", help="Push the predictions to Label Studio as pre-annotations and "
-        "order unlabeled tasks by uncertainty ($LABEL_STUDIO_URL, $LABEL_STUDIO_API_KEY).")]
-    = False,
+        "--to-studio", help="Push the predictions to Label Studio as pre-annotations, with the "
+        "entity spans of each task's pre-annotation or of the entity tagger, and order "
+        "unlabeled tasks by uncertainty.")] = False,
     project: Annotated[str, typer.Option(help="Label Studio project title.")] = "stancekit",
+    url: UrlOpt = None,
+    api_key_file: KeyFileOpt = None,
+    data_dir: DataDirOpt = DEFAULT_DATA_DIR,
 ) -> None:
     """Predict stances with the best model; write JSONL and/or push to Label Studio."""
     from stancekit.baselines.predict import (
         best_model,
+        entity_spans,
         model_version,
         predict,
         push_predictions,
         read_inputs,
     )
-    from stancekit.files import write_jsonl
+    from stancekit.files import Outputs, write_jsonl
 
     if output is None and not to_studio:
         fail("nothing to do: give -o OUT.jsonl and/or --to-studio")
@@ -86,16 +91,17 @@ def predict_cmd(
     name, model, results = best_model(models_dir)
     predictions = predict(model, records)
     if output is not None:
-        write_jsonl(output, predictions)
+        with Outputs([input, models_dir]) as outputs:
+            write_jsonl(output, predictions, outputs)
         typer.echo(f"wrote {len(predictions)} predictions of {name} to {output}")
     if to_studio:
-        from stancekit.labeling.studio import StudioError, connect, get_project
+        from stancekit.labeling.studio import StudioError, get_project
 
         version = model_version(name, results)
+        client = _client(url, api_key_file, data_dir)
         try:
-            client = connect()
             counts = push_predictions(client, get_project(client, project), predictions,
-                                      version)
+                                      version, entity_spans(models_dir, records))
         except StudioError as e:
             fail(str(e))
         typer.echo(f"{version}: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
@@ -114,10 +120,10 @@ def cross_source_cmd(
 ) -> None:
     """Train on all sources but one and test on that one, for each source in turn."""
     from stancekit.baselines.sources import cross_source, cross_source_markdown
-    from stancekit.files import write_json, write_text
+    from stancekit.files import dumps, write_together
 
     results = cross_source(dataset_dir, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs)
     report = cross_source_markdown(results)
-    write_json(output / "cross_source.json", results)
-    write_text(output / "cross_source.md", report)
+    write_together({output / "cross_source.json": dumps(results),
+                    output / "cross_source.md": report})
     typer.echo(report)

@@ -20,6 +20,9 @@ def build(
     output: Annotated[Path, typer.Option("-o", "--output", help="Dataset folder to write.")],
     lead: Annotated[int | None, typer.Option(
         help="Annotator id whose label breaks ties [default: none, ties are excluded].")] = None,
+    review: Annotated[Path | None, typer.Option(
+        help="Export of the review project, whose decisions replace the gold of the reviewed "
+        "sentences (as in `stancekit adjudicate --review`) [default: none].")] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 and write nothing on any leakage.")] = False,
     datasheet: Annotated[Path | None, typer.Option(
         help="Datasheet whose statistics block is filled in, in place and in the copy "
@@ -31,25 +34,44 @@ def build(
     )] = None,
     about: Annotated[Path | None, typer.Option(
         help="Markdown placed in the card: where the text came from, who annotated it and how, "
-             "known limits [default: none].")] = None,
+             "known limits; its YAML front matter may set the card's language_creators "
+             "(found), annotations_creators (expert-generated) and source_datasets (the "
+             "documents' repositories, else original) [default: none].")] = None,
+    documents: Annotated[Path | None, typer.Option(
+        help="The corpus the export's sentences were segmented from (as `stancekit segment` "
+             "reads it): gives the documents config each document's text and origin, and the "
+             "card its source repositories; every sentence's offsets are checked against it "
+             "[default: none]."
+    )] = None,
+    language: Annotated[str, typer.Option(
+        help="Language code on the card when the records carry no `language` (the language "
+             "given to `stancekit segment --language`).")] = "en",
 ) -> None:
-    """Build a Hugging Face dataset folder (stance and entities configs) from an export."""
+    """Build a Hugging Face dataset folder (stance, entities and documents configs)."""
     from stancekit.dataset import build_dataset, write_dataset
     from stancekit.dataset.card import PRETTY_NAME, dataset_card, fill_stats, mixed_license
+    from stancekit.dataset.documents import check_offsets, read_documents
     from stancekit.dataset.stats import dataset_stats
-    from stancekit.files import InputError, dumps, read_text, write_text
+    from stancekit.files import InputError, Outputs, dumps, read_text, write_text
     from stancekit.labeling.export import read_export
-    from stancekit.labeling.gold import resolve
+    from stancekit.labeling.gold import annotator_stances, resolve
     from stancekit.splits import check_leakage, manifest_assignment, match_gold, read_manifest
 
     manifest = read_manifest(splits)
     data = read_export(export)
     resolution = resolve(data, lead=lead)
+    if review:
+        from stancekit.labeling.review import apply_review
+
+        resolution = apply_review(resolution, data, read_export(review))
+        typer.echo(f"review: {resolution.stats['review']['applied']} decisions applied")
     gold = resolution.gold
     for reason, n in resolution.stats["excluded"].items():
         log.info("excluded %d sentences without a gold label: %s", n, reason)
     for reason, n in resolution.stats["skipped"].items():
         log.info("skipped %d annotations: %s", n, reason)
+    for what, n in resolution.stats["collapsed"].items():
+        log.info("collapsed %d: %s", n, what)
     if not gold:
         raise InputError(export, "no sentence has a gold label; nothing to build")
     for warning in match_gold(manifest, gold, splits):
@@ -61,20 +83,27 @@ def build(
     if strict and leakage:
         typer.secho("leakage found (--strict): nothing written", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
-    datasets = build_dataset(gold, assignment, path=export)
+    docs = read_documents(documents) if documents else None
+    if docs is not None:
+        check_offsets(gold, docs, documents, export)
+    stances = annotator_stances(data)
+    rows = [{**r, "annotations": stances[r["sentence_id"]]} for r in gold]
+    datasets = build_dataset(rows, assignment, path=export, documents=docs)
     stats = dataset_stats(gold, assignment, resolution.stats, alpha=_alpha(data),
-                          leakage=leakage.summary())
+                          leakage=leakage.summary(), documents=docs)
     num_bytes = {config: {split: ds.data.nbytes for split, ds in dd.items()}
                  for config, dd in datasets.items()}
     files = {"README.md": dataset_card(stats, manifest, num_bytes, pretty_name or PRETTY_NAME,
                                        license or mixed_license(stats["licenses"]),
-                                       read_text(about) if about else ""),
+                                       read_text(about) if about else "", language,
+                                       about_path=about or "about"),
              "splits.json": dumps(manifest)}
     if datasheet:
         files["DATASHEET.md"] = fill_stats(read_text(datasheet), stats, datasheet)
-    write_dataset(datasets, output, files)
-    if datasheet:
-        write_text(datasheet, files["DATASHEET.md"])
+    with Outputs([export, splits, *(p for p in (documents, review) if p)]) as outputs:
+        write_dataset(datasets, output, files, outputs)
+        if datasheet:
+            write_text(datasheet, files["DATASHEET.md"], outputs)
     for name, s in stats["splits"].items():
         labels = ", ".join(f"{k}={v}" for k, v in s["labels"].items())
         typer.echo(f"{name}: {s['documents']} documents, {s['sentences']} sentences ({labels})")

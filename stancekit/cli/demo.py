@@ -76,7 +76,7 @@ def demo(
     def build_dataset() -> None:
         write_text(datasheet, read_text(DATASHEET))
         build(export, splits=splits, output=dataset, lead=lead, datasheet=datasheet,
-              about=about if about.is_file() else None)
+              about=about if about.is_file() else None, documents=articles)
 
     if export is None:
         export = out / "export.json"
@@ -98,7 +98,7 @@ def demo(
     frozen = [manifest] if manifest.is_file() else []
     step("split", [export, *frozen], [splits], {"lead": lead}, lambda: (
         copy_manifest(), split(export, output=splits, lead=lead, test=0.2, validation=0.1)))
-    step("build", [export, splits], [dataset], {"lead": lead}, build_dataset)
+    step("build", [export, splits, articles], [dataset], {"lead": lead}, build_dataset)
     step("baselines", [dataset], [baselines / "results.md"], {"seed": seed, "quick": quick},
          lambda: train_cmd(dataset, output=baselines, seed=seed, quick=quick,
                            folds=3 if quick else 5))

@@ -29,7 +29,7 @@ def segment(
 
     from tqdm import tqdm
 
-    from stancekit.files import write_lines
+    from stancekit.files import Outputs, write_lines
     from stancekit.labeling.corpus import read_corpus
     from stancekit.labeling.pipeline import chunked, n_workers, parallel_map
     from stancekit.labeling.segment import encode_documents
@@ -44,5 +44,6 @@ def segment(
 
     parts = parallel_map(partial(encode_documents, language=language),
                          chunked(documents(), CHUNK_DOCS), n_workers(workers))
-    n = write_lines(output, (line for part in parts for line in part))
+    with Outputs([corpus]) as outputs:
+        n = write_lines(output, (line for part in parts for line in part), outputs)
     typer.echo(f"{counts['documents']} documents, {n} sentences -> {output}")

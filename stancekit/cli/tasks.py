@@ -31,6 +31,7 @@ def tasks(
 
     from tqdm import tqdm
 
+    from stancekit.files import Outputs
     from stancekit.labeling.pipeline import by_document, n_workers, parallel_map
     from stancekit.labeling.tasks import (
         encode_tasks,
@@ -51,7 +52,8 @@ def tasks(
             stances.update(counts)
             yield from part
 
-    n = write_task_lines(output, lines())
+    with Outputs([sentences]) as outputs:
+        n = write_task_lines(output, lines(), outputs)
     summary = f"{n} tasks -> {output}"
     if stances:
         summary += "; pre-labelled stances: " + ", ".join(f"{k}={v}" for k, v in stances.items())
