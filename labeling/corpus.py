@@ -32,8 +32,7 @@ class Document:
 
 
 def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]:
-    """Yield the documents of a folder (.txt or .jsonl files), a JSONL or CSV file, in order;
-    no documents, or two with one id, are an error."""
+    """Yield the documents of a folder (.txt or .jsonl files) or a JSONL or CSV file, in order."""
     path = Path(path)
     seen: dict[str, str] = {}
     for file, where, doc in _documents(path, title_line):

@@ -497,7 +497,7 @@ CASES: list[Case] = [
              {**relation_item("r", "u"), "direction": "bi"})))),
               files(m_dot_json=manifest())),
          ("build", "export.json", "--splits", "m.json", "-o", "ds"),
-         stdout=("bidirectional relation read one way",), code=0, written=("ds",)),
+         ("bidirectional relation read one way",), code=0, written=("ds",)),
     # 7. A folder where a file is expected.
     *(Case(f"folder-for-file-{name}", both(folder("dir"), setup), argv,
            ("dir", "is a folder, not a file"), unchanged=outputs)

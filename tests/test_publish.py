@@ -39,7 +39,8 @@ def dataset(built) -> Path:  # noqa: F811
 def test_dry_run_lists_the_files_and_their_sizes(dataset: Path, tmp_path: Path) -> None:
     done = publish(tmp_path, str(dataset), "--repo-id", "org/stance", "--dry-run")
     assert done.returncode == 0, done.stderr
-    files = sorted(p.relative_to(dataset).as_posix() for p in dataset.rglob("*") if p.is_file())
+    files = sorted(p.relative_to(dataset).as_posix() for p in dataset.rglob("*")
+                   if p.is_file() and not p.name.startswith("."))
     assert "stance/train.parquet" in files and "README.md" in files
     for name in files:
         assert f"  {name}\n" in done.stdout

@@ -31,7 +31,7 @@ def adjudicate(
     ] = 0.67,
     review: Annotated[Path | None, typer.Option(
         help="Export of the review project (the queue pushed to Label Studio and labeled by a "
-        "reviewer): its decisions replace the gold of those sentences.")] = None,
+        "reviewer): its decisions replace the gold of those sentences [default: none].")] = None,
 ) -> None:
     """Resolve annotations to one gold label per sentence and queue disagreements for review."""
     from stancekit.files import InputError, Outputs, write_json, write_jsonl
