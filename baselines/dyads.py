@@ -8,9 +8,10 @@ import numpy as np
 
 from stancekit.baselines.metrics import bootstrap_span_f1, prf
 from stancekit.labeling.cues import cue_tagger
-from stancekit.schema import SCHEMA
+from stancekit.schema import BUNDLED, SCHEMA
 
-PERSON, ORG, GPE, NORP = SCHEMA.entity_names
+# Rules written for the bundled schema's entity types.
+PERSON, ORG, GPE, NORP = BUNDLED.schema.entity_names
 SOURCE_PREFERENCE = (PERSON, ORG, GPE, NORP)
 SOURCE, TARGET = SCHEMA.dyad_keys
 Dyad = tuple[tuple[int, int], tuple[int, int]]
