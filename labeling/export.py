@@ -256,7 +256,7 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
                 raise where.error("expected a list of choices", f"result[{i}].value.choices")
             unknown = [c for c in choices if c not in SCHEMA.stance_names]
             if unknown:
-                raise where.error(f"stance {unknown[0]!r} is not in the schema "
+                raise where.error(f"unknown stance {unknown[0]!r}: not in the schema "
                                   f"{active_file().path.name}; expected one of "
                                   f"{', '.join(SCHEMA.stance_names)}", f"result[{i}].value.choices")
             stances.update(choices)

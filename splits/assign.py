@@ -33,7 +33,7 @@ def document_labels(gold: Iterable[dict], path: Path | str = "gold") -> dict[str
     for record in gold:
         stance = record.get("stance")
         if stance not in index:
-            raise InputError(path, f"stance {stance!r} is not in the schema "
+            raise InputError(path, f"unknown stance {stance!r}: not in the schema "
                              f"{active_file().path.name}",
                              record=f"sentence {record.get('sentence_id')}", field="stance")
         counts.setdefault(record["doc_id"], [0] * len(index))[index[stance]] += 1
