@@ -13,7 +13,6 @@ from stancekit.schema import BUNDLED, SCHEMA
 # Rules written for the bundled schema's entity types.
 PERSON, ORG, GPE, NORP = BUNDLED.schema.entity_names
 SOURCE_PREFERENCE = (PERSON, ORG, GPE, NORP)
-SOURCE, TARGET = SCHEMA.dyad_keys
 Dyad = tuple[tuple[int, int], tuple[int, int]]
 
 
@@ -61,7 +60,8 @@ def predict(row: dict) -> list[Dyad]:
 
 def gold(row: dict) -> list[Dyad]:
     """The gold dyads of a sentence as (source span, target span)."""
-    return [((d[SOURCE]["start"], d[SOURCE]["end"]), (d[TARGET]["start"], d[TARGET]["end"]))
+    source, target = SCHEMA.dyad_keys
+    return [((d[source]["start"], d[source]["end"]), (d[target]["start"], d[target]["end"]))
             for d in row["dyads"]]
 
 

@@ -13,7 +13,6 @@ from stancekit.files import InputError, read_json
 from stancekit.labeling.config import COMMENT_CONTROL, CONTEXT_HTML, UNSURE, UNSURE_CONTROL
 from stancekit.schema import SCHEMA, active_file
 
-SOURCE, TARGET = SCHEMA.dyad_keys
 _DIRECTIONS = (None, "right", "left", "bi")
 
 
@@ -296,7 +295,7 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
                       else "duplicate relation"] += 1
             continue
         seen[pair] = reversed_
-        dyads.append({SOURCE: source, TARGET: target})
+        dyads.append(dict(zip(SCHEMA.dyad_keys, (source, target), strict=True)))
     return (SCHEMA.resolve(stances) if stances else None), entities, dyads
 
 
