@@ -156,3 +156,33 @@ def test_bad_schema_on_the_command_line_exits_2(tmp_path, monkeypatch) -> None:
 def test_load_schema_hashes_the_file(tmp_path) -> None:
     loaded = load_schema(custom_schema(tmp_path))
     assert len(loaded.sha256) == 64 and loaded.sha256 != BUNDLED.sha256
+
+
+def test_split_and_build_refuse_a_stance_the_schema_lacks(tmp_path) -> None:
+    from test_export import annotation, task, write_export
+
+    export = write_export(tmp_path, [task(i, annotation(10 + i, 1, "threat"), doc_id=f"d{i}")
+                                     for i in range(1, 5)])
+    schema = ["--schema", str(custom_schema(tmp_path))]
+    assert runner.invoke(app, [*schema, "split", str(export), "-o", str(tmp_path / "m.json"),
+                               "--test", "0.5"]).exit_code == 0
+    for command in (["split", str(export), "-o", str(tmp_path / "m.json")],
+                    ["build", str(export), "--splits", str(tmp_path / "m.json"), "-o",
+                     str(tmp_path / "ds")]):
+        result = runner.invoke(app, command)
+        assert isinstance(result.exception, InputError), result.output
+        assert "task 1" in str(result.exception) and "'threat'" in str(result.exception)
+
+
+def test_renamed_roles_key_the_dyads(tmp_path) -> None:
+    from test_export import annotation, task, write_export
+
+    from stancekit.labeling.export import read_export
+
+    data = yaml.safe_load(BUNDLED.text)
+    data["roles"][0]["name"], data["roles"][1]["name"] = "speaker", "addressee"
+    (tmp_path / "roles.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    use_schema(tmp_path / "roles.yaml")
+    (record,) = read_export(write_export(tmp_path, [task(1, annotation(10, 1))])).records
+    assert [set(d) for d in record["dyads"]] == [{"speaker", "addressee"}]
+    assert stance_features()["dyads"].feature.keys() == {"speaker", "addressee"}
