@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from stancekit.files import InputError
+from stancekit.files import InputError, read_text
 
 BUNDLED_FILE = Path(__file__).with_name("schema.yaml")
 ENV = "STANCEKIT_SCHEMA"
@@ -125,7 +125,10 @@ def parse_schema(text: str, path: Path) -> Schema:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise InputError(path, f"not valid YAML: {e}") from None
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError(path, f"not valid YAML{where}: {getattr(e, 'problem', None) or e}"
+                         ) from None
     fields = ("stances", "precedence", "entity_types", "roles", "relation")
     if not isinstance(data, dict):
         raise InputError(path, f"expected a mapping with {', '.join(fields)}")
@@ -192,7 +195,7 @@ class SchemaFile:
 
 def load_schema(path: Path) -> SchemaFile:
     """Read and check the schema file at *path*."""
-    text = Path(path).read_text(encoding="utf-8")
+    text = read_text(path)
     return SchemaFile(parse_schema(text, Path(path)), Path(path), text)
 
 
@@ -201,7 +204,8 @@ _active = [BUNDLED]
 
 
 def use_schema(path: Path | str | None) -> SchemaFile:
-    """Make the schema file at *path* the active one (None: the bundled default); returns it."""
+    """Make the schema file at *path* the active one (None: the bundled default), before any
+    work that reads labels; returns it."""
     _active[0] = BUNDLED if path is None else load_schema(Path(path))
     return _active[0]
 

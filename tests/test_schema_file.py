@@ -139,6 +139,16 @@ def test_bad_schema_names_file_and_field(edit, field, message) -> None:
     assert message in str(e.value) and "my.yaml" in str(e.value)
 
 
+def test_unreadable_schema_file_is_one_line_error(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("stances: [\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.yaml: not valid YAML at line 2, column 1"):
+        load_schema(bad)
+    bad.write_bytes(b"\xff")
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_schema(bad)
+
+
 def test_reserved_hotkeys_include_the_editors_own() -> None:
     assert {"u", "ctrl+enter", "ctrl+z", "alt+r", "escape"} <= RESERVED_HOTKEYS
 
