@@ -9,8 +9,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List
 
+from stancekit.dataset.build import SCHEMA_FILE
 from stancekit.files import InputError, read_json
-from stancekit.schema import SCHEMA
+from stancekit.schema import SCHEMA, active_file
 
 MANIFEST = "splits.json"
 STANCE_COLUMNS = ("id", "doc_id", "text", "stance", "entities", "dyads")
@@ -70,7 +71,9 @@ def _check_names(path: Path, column: str, feature: object, names: list[str]) -> 
     if isinstance(feature, List):
         feature = feature.feature
     if isinstance(feature, ClassLabel) and feature.names != names:
-        raise InputError(path, f"labels {feature.names} differ from the schema's {names}",
+        raise InputError(path, f"labels {feature.names} differ from the schema "
+                         f"{active_file().path.name}'s {names}; give the schema the dataset "
+                         f"was built with (stancekit --schema {path / SCHEMA_FILE})",
                          field=column)
 
 

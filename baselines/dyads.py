@@ -8,11 +8,11 @@ import numpy as np
 
 from stancekit.baselines.metrics import bootstrap_span_f1, prf
 from stancekit.labeling.cues import cue_tagger
-from stancekit.schema import SCHEMA
+from stancekit.schema import BUNDLED, SCHEMA
 
-PERSON, ORG, GPE, NORP = SCHEMA.entity_names
+# Rules written for the bundled schema's entity types.
+PERSON, ORG, GPE, NORP = BUNDLED.schema.entity_names
 SOURCE_PREFERENCE = (PERSON, ORG, GPE, NORP)
-SOURCE, TARGET = SCHEMA.dyad_keys
 Dyad = tuple[tuple[int, int], tuple[int, int]]
 
 
@@ -60,7 +60,8 @@ def predict(row: dict) -> list[Dyad]:
 
 def gold(row: dict) -> list[Dyad]:
     """The gold dyads of a sentence as (source span, target span)."""
-    return [((d[SOURCE]["start"], d[SOURCE]["end"]), (d[TARGET]["start"], d[TARGET]["end"]))
+    source, target = SCHEMA.dyad_keys
+    return [((d[source]["start"], d[source]["end"]), (d[target]["start"], d[target]["end"]))
             for d in row["dyads"]]
 
 

@@ -11,7 +11,7 @@ from stancekit.baselines.data import load_data
 from stancekit.baselines.metrics import classification_metrics
 from stancekit.baselines.persist import load_fitted, load_model
 from stancekit.files import InputError, read_json
-from stancekit.schema import SCHEMA
+from stancekit.schema import SCHEMA, active_file
 
 RESULTS = "results.json"
 MODELS_DIR = "models"
@@ -58,6 +58,11 @@ def read_results(out_dir: Path | str) -> dict:
     _field(results, path, "seed", int)
     _field(results, path, "bootstrap.resamples", int)
     _field(results, path, "dataset.sha256", str)
+    labels = _field(results, path, "labels", list)
+    if labels != SCHEMA.stance_names:
+        raise InputError(path, f"the models predict {labels}, the schema "
+                         f"{active_file().path.name} has {SCHEMA.stance_names}; give the schema "
+                         "they were trained with (stancekit --schema FILE)", field="labels")
     return results
 
 

@@ -22,6 +22,9 @@ PARQUET = {"compression": "zstd", "compression_level": 9, "row_group_size": 10_0
            "use_dictionary": True, "write_statistics": True, "version": "2.6",
            "data_page_version": "1.0"}
 
+SCHEMA_FILE = "schema.yaml"
+"""The copy of the schema file in a dataset folder."""
+
 
 def build_dataset(gold: list[dict], assignment: Mapping[str, str], path: Path | str = "gold",
                   documents: Mapping[str, dict] | None = None) -> dict[str, DatasetDict]:

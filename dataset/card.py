@@ -9,12 +9,12 @@ from pathlib import Path
 import yaml
 
 from stancekit import __version__
-from stancekit.dataset.build import data_file
+from stancekit.dataset.build import SCHEMA_FILE, data_file
 from stancekit.dataset.features import CONFIGS, config_features
 from stancekit.dataset.stats import NOT_RECORDED, fmt_number, fmt_share, stats_markdown
 from stancekit.files import InputError
 from stancekit.labeling.sources.registry import ATTRIBUTIONS
-from stancekit.schema import SCHEMA
+from stancekit.schema import SCHEMA, active_file
 
 BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
 LICENSE = "cc-by-4.0"
@@ -238,6 +238,8 @@ documents = load_dataset("path/to/this/folder", "documents")
 {types}
 
 A dyad goes from the `{source.name}` ({roles[0]}) to the `{target.name}` ({roles[1]}).
+The labels are those of `{SCHEMA_FILE}` in this folder (SHA-256 `{active_file().sha256}`);
+`stancekit --schema {SCHEMA_FILE}` annotates and trains with them.
 
 ## Splits
 

@@ -10,10 +10,10 @@ from stancekit.dataset.tokens import SpanError, bio_tags
 from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
-_STANCES = {name: i for i, name in enumerate(SCHEMA.stance_names)}
-_TYPES = {name: i for i, name in enumerate(SCHEMA.entity_names)}
-_TAGS = {name: i for i, name in enumerate(SCHEMA.bio_tags)}
-_SOURCE, _TARGET = SCHEMA.dyad_keys
+
+def _ids(names: list[str]) -> dict[str, int]:
+    """Each of the active schema's *names* with its ClassLabel id."""
+    return {name: i for i, name in enumerate(names)}
 
 
 def _where(record: dict) -> str:
@@ -21,7 +21,8 @@ def _where(record: dict) -> str:
 
 
 def _entity(record: dict, entity: dict, path: Path | str) -> dict:
-    if entity.get("label") not in _TYPES:
+    types = _ids(SCHEMA.entity_names)
+    if entity.get("label") not in types:
         raise InputError(path, f"unknown entity type {entity.get('label')!r}",
                          record=_where(record), field="entities")
     start, end = entity.get("start"), entity.get("end")
@@ -30,21 +31,23 @@ def _entity(record: dict, entity: dict, path: Path | str) -> dict:
             and text[start:end] == entity.get("text")):
         raise InputError(path, f"entity {entity.get('text')!r} at {start}-{end} does not match "
                          "the sentence text", record=_where(record), field="entities")
-    return {"start": start, "end": end, "text": entity["text"], "label": _TYPES[entity["label"]]}
+    return {"start": start, "end": end, "text": entity["text"], "label": types[entity["label"]]}
 
 
 def _annotation(record: dict, annotation: dict, path: Path | str) -> dict:
-    if annotation.get("stance") not in _STANCES:
+    if annotation.get("stance") not in _ids(SCHEMA.stance_names):
         raise InputError(path, f"unknown stance {annotation.get('stance')!r} by annotator "
                          f"{annotation.get('annotator')}", record=_where(record),
                          field="annotations")
-    return {"annotator": annotation["annotator"], "stance": _STANCES[annotation["stance"]],
+    return {"annotator": annotation["annotator"],
+            "stance": _ids(SCHEMA.stance_names)[annotation["stance"]],
             "ground_truth": bool(annotation.get("ground_truth"))}
 
 
 def stance_row(record: dict, path: Path | str = "gold") -> dict:
     """The ``stance`` config row of one gold record."""
-    if record.get("stance") not in _STANCES:
+    stances, (source, target) = _ids(SCHEMA.stance_names), SCHEMA.dyad_keys
+    if record.get("stance") not in stances:
         raise InputError(path, f"unknown stance {record.get('stance')!r}", record=_where(record),
                          field="stance")
     return {
@@ -55,10 +58,10 @@ def stance_row(record: dict, path: Path | str = "gold") -> dict:
         "end": record.get("end"),
         "text": record["text"],
         "context": record.get("context") or record["text"],
-        "stance": _STANCES[record["stance"]],
+        "stance": stances[record["stance"]],
         "entities": [_entity(record, e, path) for e in record.get("entities", [])],
-        "dyads": [{_SOURCE: _entity(record, d[_SOURCE], path),
-                   _TARGET: _entity(record, d[_TARGET], path)} for d in record.get("dyads", [])],
+        "dyads": [{source: _entity(record, d[source], path),
+                   target: _entity(record, d[target], path)} for d in record.get("dyads", [])],
         "annotations": [_annotation(record, a, path) for a in record.get("annotations", [])],
         "n_annotations": record.get("n_annotations", 1),
         "agreement": record.get("agreement", 1.0),
@@ -77,13 +80,13 @@ def entities_row(record: dict, path: Path | str = "gold") -> dict:
         spans, tags = bio_tags(record["text"], entities)
     except SpanError as e:
         raise InputError(path, str(e), record=_where(record), field="entities") from None
-    text = record["text"]
+    text, tag_ids = record["text"], _ids(SCHEMA.bio_tags)
     return {
         "id": record["sentence_id"],
         "doc_id": record["doc_id"],
         "text": text,
         "tokens": [text[a:b] for a, b in spans],
-        "ner_tags": [_TAGS[t] for t in tags],
+        "ner_tags": [tag_ids[t] for t in tags],
         "token_starts": [a for a, _ in spans],
         "token_ends": [b for _, b in spans],
     }

@@ -14,8 +14,6 @@ from stancekit.files import Outputs, atomic_open
 from stancekit.labeling.export import Export, iter_units
 from stancekit.schema import SCHEMA
 
-SOURCE, TARGET = SCHEMA.dyad_keys
-
 
 def krippendorff_alpha(units: Iterable[Sequence[Hashable]]) -> float | None:
     """Nominal Krippendorff's alpha from the values each unit received (None if undefined)."""
@@ -53,7 +51,8 @@ def _spans(votes: dict[str, dict[int, dict]], sentences: list[str], annotator: i
 
 
 def _dyads(votes: dict[str, dict[int, dict]], sentences: list[str], annotator: int) -> set:
-    return {(sid, d[SOURCE]["start"], d[SOURCE]["end"], d[TARGET]["start"], d[TARGET]["end"])
+    source, target = SCHEMA.dyad_keys
+    return {(sid, d[source]["start"], d[source]["end"], d[target]["start"], d[target]["end"])
             for sid in sentences for d in votes[sid][annotator]["dyads"]}
 
 

@@ -6,7 +6,7 @@ import functools
 import html
 import xml.etree.ElementTree as ET
 
-from stancekit.schema import SCHEMA
+from stancekit.schema import Schema, active
 
 CONTEXT_HTML = "context_html"
 """The task data field the context is shown from (HTML, the sentence marked)."""
@@ -15,40 +15,45 @@ UNSURE = "unsure"
 COMMENT_CONTROL = "comment"
 
 
-@functools.cache
 def label_config() -> str:
-    """The Label Studio XML config: the context with the sentence marked, the sentence with
-    word-granular entity labels and dyad relations, the stance, an unsure flag, a comment;
-    checked by the Label Studio SDK."""
+    """The Label Studio XML config of the active schema (see :func:`config_for`)."""
+    return config_for(active())
+
+
+@functools.cache
+def config_for(schema: Schema) -> str:
+    """The Label Studio XML config of *schema*: the context with the sentence marked, the
+    sentence with word-granular entity labels and dyad relations, the stance, an unsure flag,
+    a comment; checked by the Label Studio SDK."""
     from label_studio_sdk.label_interface import LabelInterface
 
     # Written with ElementTree: the SDK's LabelInterface.create gives every tag, <Relations>
     # too, a name and a toName, which Label Studio's <Relations> does not take.
     view = ET.Element("View")
     ET.SubElement(view, "Header", value="Context")
-    ET.SubElement(view, "HyperText", name=SCHEMA.context_control, value=f"${CONTEXT_HTML}",
+    ET.SubElement(view, "HyperText", name=schema.context_control, value=f"${CONTEXT_HTML}",
                   inline="true")
     ET.SubElement(view, "Header", value="Sentence")
-    labels = ET.SubElement(view, "Labels", name=SCHEMA.entity_control,
-                           toName=SCHEMA.text_control, granularity="word")
-    for label in SCHEMA.entity_types:
+    labels = ET.SubElement(view, "Labels", name=schema.entity_control,
+                           toName=schema.text_control, granularity="word")
+    for label in schema.entity_types:
         ET.SubElement(labels, "Label", value=label.name, background=label.color,
                       hotkey=label.hotkey, hint=label.definition)
-    ET.SubElement(view, "Text", name=SCHEMA.text_control, value=f"${SCHEMA.text_control}")
+    ET.SubElement(view, "Text", name=schema.text_control, value=f"${schema.text_control}")
     relations = ET.SubElement(view, "Relations")
-    ET.SubElement(relations, "Relation", value=SCHEMA.relation)
+    ET.SubElement(relations, "Relation", value=schema.relation)
     ET.SubElement(view, "Header", value="Stance")
-    choices = ET.SubElement(view, "Choices", name=SCHEMA.stance_control,
-                            toName=SCHEMA.text_control, choice="single-radio", required="true",
+    choices = ET.SubElement(view, "Choices", name=schema.stance_control,
+                            toName=schema.text_control, choice="single-radio", required="true",
                             showInline="true")
-    for stance in SCHEMA.stances:
+    for stance in schema.stances:
         ET.SubElement(choices, "Choice", value=stance.name, hotkey=stance.hotkey,
                       hint=stance.definition)
-    unsure = ET.SubElement(view, "Choices", name=UNSURE_CONTROL, toName=SCHEMA.text_control,
+    unsure = ET.SubElement(view, "Choices", name=UNSURE_CONTROL, toName=schema.text_control,
                            choice="multiple", showInline="true")
     ET.SubElement(unsure, "Choice", value=UNSURE,
                   hint="Tick when you are not sure of this sentence's labels.")
-    ET.SubElement(view, "TextArea", name=COMMENT_CONTROL, toName=SCHEMA.text_control,
+    ET.SubElement(view, "TextArea", name=COMMENT_CONTROL, toName=schema.text_control,
                   placeholder="Comment (optional): why unsure, what the guidelines miss",
                   rows="2", maxSubmissions="1", editable="true")
     ET.indent(view)

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 
 from stancekit.labeling.prefilter import Alternation
-from stancekit.schema import SCHEMA
+from stancekit.schema import BUNDLED, Schema, active
 
-NONE, ACCUSATION, DENIAL, APPEAL = SCHEMA.stance_names
+# The lexicon is keyed by stance name; a schema's stance that has no entry is never pre-labelled.
+NONE, ACCUSATION, DENIAL, APPEAL = BUNDLED.schema.stance_names
 
 VERSION = "stancekit-cues-1"
 
@@ -111,8 +112,10 @@ class Cue:
 class CueTagger:
     """Stance pre-labels from cue lexicons, negation and hard negatives."""
 
-    def __init__(self) -> None:
-        self.alternation = Alternation({"hard": HARD_NEGATIVES, **CUES}, head=r"\b", tail=r"\b")
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        cues = {name: CUES[name] for name in schema.stance_names if name in CUES}
+        self.alternation = Alternation({"hard": HARD_NEGATIVES, **cues}, head=r"\b", tail=r"\b")
 
     def cues(self, text: str) -> list[Cue]:
         """The stance cues of *text*, hard negatives left out, negated ones flagged."""
@@ -132,11 +135,20 @@ class CueTagger:
         """The stance of *text* and a confidence score in 0..1."""
         stances = {c.stance for c in self.cues(text) if not c.negated}
         if not stances:
-            return NONE, 0.5
-        return SCHEMA.resolve(stances), 0.8 if len(stances) == 1 else 0.6
+            return self.schema.default_stance, 0.5
+        return self.schema.resolve(stances), 0.8 if len(stances) == 1 else 0.6
+
+
+def uncued(schema: Schema) -> list[str]:
+    """The stances of *schema* other than the default that the lexicon has no cues for."""
+    return [s for s in schema.stance_names if s != schema.default_stance and s not in CUES]
+
+
+def cue_tagger() -> CueTagger:
+    """The shared cue tagger of the active schema, compiled on first use."""
+    return _tagger(active())
 
 
 @functools.cache
-def cue_tagger() -> CueTagger:
-    """The shared cue tagger, compiled on first use."""
-    return CueTagger()
+def _tagger(schema: Schema) -> CueTagger:
+    return CueTagger(schema)

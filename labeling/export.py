@@ -11,14 +11,8 @@ from pathlib import Path
 
 from stancekit.files import InputError, read_json
 from stancekit.labeling.config import COMMENT_CONTROL, CONTEXT_HTML, UNSURE, UNSURE_CONTROL
-from stancekit.schema import SCHEMA
+from stancekit.schema import SCHEMA, active_file
 
-SOURCE, TARGET = SCHEMA.dyad_keys
-
-_STANCES = frozenset(SCHEMA.stance_names)
-_ENTITY_TYPES = frozenset(SCHEMA.entity_names)
-_CONTROL_TYPES = {SCHEMA.stance_control: "choices", SCHEMA.entity_control: "labels"}
-_RELATION_LABELS = frozenset({SCHEMA.relation})
 _DIRECTIONS = (None, "right", "left", "bi")
 
 
@@ -250,7 +244,7 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
             relations.append((i, item))
             continue
         from_name = item.get("from_name")
-        if _CONTROL_TYPES.get(from_name) != kind or item.get("to_name") != SCHEMA.text_control:
+        if _control_types().get(from_name) != kind or item.get("to_name") != SCHEMA.text_control:
             raise where.error(_control_problem(item), f"result[{i}]")
         value = item.get("value")
         if not isinstance(value, dict):
@@ -259,9 +253,10 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
             choices = value.get("choices") or []
             if not isinstance(choices, list):
                 raise where.error("expected a list of choices", f"result[{i}].value.choices")
-            if not _STANCES.issuperset(choices):
-                unknown = next(c for c in choices if c not in _STANCES)
-                raise where.error(f"unknown stance {unknown!r}; expected one of "
+            unknown = [c for c in choices if c not in SCHEMA.stance_names]
+            if unknown:
+                raise where.error(f"unknown stance {unknown[0]!r}: not in the schema "
+                                  f"{active_file().path.name}; expected one of "
                                   f"{', '.join(SCHEMA.stance_names)}", f"result[{i}].value.choices")
             stances.update(choices)
         else:
@@ -282,7 +277,7 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
                 raise where.error(f"relation {key} {item.get(key)!r} is not an entity region "
                                   "of this annotation", f"result[{i}].{key}")
         labels = item.get("labels") or []
-        if not isinstance(labels, list) or not _RELATION_LABELS.issuperset(labels):
+        if not isinstance(labels, list) or any(label != SCHEMA.relation for label in labels):
             raise where.error(f"unknown relation label(s) {labels!r}; expected "
                               f"[{SCHEMA.relation!r}]", f"result[{i}].labels")
         direction = item.get("direction")
@@ -300,8 +295,13 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
                       else "duplicate relation"] += 1
             continue
         seen[pair] = reversed_
-        dyads.append({SOURCE: source, TARGET: target})
+        dyads.append(dict(zip(SCHEMA.dyad_keys, (source, target), strict=True)))
     return (SCHEMA.resolve(stances) if stances else None), entities, dyads
+
+
+def _control_types() -> dict[str, str]:
+    """The result item type each of the schema's controls gives."""
+    return {SCHEMA.stance_control: "choices", SCHEMA.entity_control: "labels"}
 
 
 def _span_key(entity: dict) -> tuple[int, int, str]:
@@ -310,10 +310,11 @@ def _span_key(entity: dict) -> tuple[int, int, str]:
 
 def _control_problem(item: dict) -> str:
     from_name, to_name, kind = item.get("from_name"), item.get("to_name"), item.get("type")
-    if from_name in _CONTROL_TYPES and to_name == SCHEMA.text_control:
-        return f"control {from_name!r} gives {_CONTROL_TYPES[from_name]!r} items, not {kind!r}"
+    controls = _control_types()
+    if from_name in controls and to_name == SCHEMA.text_control:
+        return f"control {from_name!r} gives {controls[from_name]!r} items, not {kind!r}"
     return (f"from_name/to_name {from_name!r}/{to_name!r} are not the schema's controls "
-            f"({' or '.join(_CONTROL_TYPES)} on {SCHEMA.text_control!r}); was the export "
+            f"({' or '.join(controls)} on {SCHEMA.text_control!r}); was the export "
             "made with another label config?")
 
 
@@ -326,7 +327,7 @@ def _entity(value: dict, text: str, where: _Where, i: int) -> dict:
     if value.get("text", span) != span:
         raise where.error(f"span {start}..{end} says {value['text']!r} but the sentence has "
                           f"{span!r} there (offset drift)", f"result[{i}].value.text")
-    if not labels or len(labels) != 1 or labels[0] not in _ENTITY_TYPES:
+    if not labels or len(labels) != 1 or labels[0] not in SCHEMA.entity_names:
         raise where.error(f"entity label(s) {labels!r}: expected one of "
                           f"{', '.join(SCHEMA.entity_names)}", f"result[{i}].value.labels")
     return {"start": start, "end": end, "text": span, "label": labels[0]}

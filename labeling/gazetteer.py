@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable
 
 from stancekit.labeling.prefilter import guard
-from stancekit.schema import SCHEMA
+from stancekit.schema import BUNDLED
 
-PERSON, ORG, GPE, NORP = SCHEMA.entity_names
+# The gazetteer tags the bundled schema's types; tasks keep those the active schema has.
+PERSON, ORG, GPE, NORP = BUNDLED.schema.entity_names
 
 VERSION = "gazetteer-1"
 

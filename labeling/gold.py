@@ -11,8 +11,6 @@ from stancekit.labeling.export import Export, iter_units, no_gc, read_export
 from stancekit.labeling.results import annotation_result
 from stancekit.schema import SCHEMA
 
-SOURCE, TARGET = SCHEMA.dyad_keys
-
 MIN_AGREEMENT = 0.67
 RESOLUTIONS = ("single", "unanimous", "majority", "ground_truth", "lead")
 
@@ -115,7 +113,8 @@ def _span_disagreement(votes: dict[int, dict]) -> str | None:
         return None
     if len({tuple(sorted(map(_span, r["entities"]))) for r in votes.values()}) > 1:
         return "entity disagreement"
-    if len({frozenset((_span(d[SOURCE]), _span(d[TARGET])) for d in r["dyads"])
+    source, target = SCHEMA.dyad_keys
+    if len({frozenset((_span(d[source]), _span(d[target])) for d in r["dyads"])
             for r in votes.values()}) > 1:
         return "dyad disagreement"
     return None
@@ -171,7 +170,8 @@ def _prediction(record: dict) -> dict:
     def at(entity: dict) -> int:
         return index[entity["start"], entity["end"], entity["label"]]
 
-    dyads = [(at(d[SOURCE]), at(d[TARGET])) for d in record["dyads"]]
+    source, target = SCHEMA.dyad_keys
+    dyads = [(at(d[source]), at(d[target])) for d in record["dyads"]]
     prefix = f"u{record['annotator']}e"
     return {"model_version": f"annotator-{record['annotator']}",
             "result": annotation_result(record["stance"], record["entities"], dyads, prefix)}

@@ -14,6 +14,7 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from stancekit.labeling.corpus import METADATA, Document
@@ -21,6 +22,7 @@ from stancekit.labeling.cues import cue_tagger
 from stancekit.labeling.gazetteer import gazetteer
 from stancekit.labeling.segment import segment_document
 from stancekit.labeling.tasks import TASK_FIELDS
+from stancekit.schema import active_file, use_schema
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
@@ -87,14 +89,18 @@ def n_workers(workers: int) -> int:
     return workers if workers > 0 else os.cpu_count() or 1
 
 
-def warm() -> None:
-    """Compile the gazetteer and cue patterns now rather than on the first sentence."""
+def warm(schema: Path | None = None) -> None:
+    """Use the schema file *schema*, and compile the gazetteer and cue patterns now rather than
+    on the first sentence."""
+    if schema is not None:
+        use_schema(schema)
     gazetteer(), cue_tagger()
 
 
 def pool(workers: int) -> Pool:
-    """A pool of *workers* spawned processes with the patterns compiled."""
-    return multiprocessing.get_context("spawn").Pool(workers, initializer=warm)
+    """A pool of *workers* spawned processes with the active schema and the patterns compiled."""
+    return multiprocessing.get_context("spawn").Pool(workers, initializer=warm,
+                                                     initargs=(active_file().path,))
 
 
 def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], workers: int = 1,

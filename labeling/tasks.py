@@ -98,8 +98,10 @@ def linked(record: dict, entities: list[dict]) -> list[dict]:
 
 
 def prediction(text: str, entities: list[dict], model_version: str) -> dict:
-    """One Label Studio prediction: the cue stance and the entity spans of a sentence."""
+    """One Label Studio prediction: the cue stance and the entity spans of a sentence whose
+    type the schema has."""
     stance, score = cue_tagger().predict(text)
+    entities = [e for e in entities if e["label"] in SCHEMA.entity_names]
     result = [stance_item(stance, origin="prediction")]
     result += [entity_item(f"p{i}", e["start"], e["end"], e["text"], e["label"],
                            origin="prediction") for i, e in enumerate(entities)]

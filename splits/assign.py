@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from stancekit.files import InputError
-from stancekit.schema import SCHEMA
+from stancekit.schema import SCHEMA, active_file
 
 SPLIT_NAMES = ("train", "validation", "test")
 METHOD = "document-grouped greedy stance stratification"
@@ -33,7 +33,8 @@ def document_labels(gold: Iterable[dict], path: Path | str = "gold") -> dict[str
     for record in gold:
         stance = record.get("stance")
         if stance not in index:
-            raise InputError(path, f"unknown stance {stance!r}",
+            raise InputError(path, f"unknown stance {stance!r}: not in the schema "
+                             f"{active_file().path.name}",
                              record=f"sentence {record.get('sentence_id')}", field="stance")
         counts.setdefault(record["doc_id"], [0] * len(index))[index[stance]] += 1
     return counts

@@ -143,6 +143,7 @@ def baselines(results: object, model: object | None = None, name: str = "logreg"
 
 
 RESULTS = {"seed": 13, "bootstrap": {"resamples": 10}, "dataset": {"sha256": "0" * 64},
+           "labels": SCHEMA.stance_names,
            "stance": {"best_model": "logreg", "models": {"logreg": {}}}}
 
 
@@ -305,6 +306,8 @@ CASES: list[Case] = [
           ("best-model-missing", results(best_model=None), ("'stance.best_model'",)),
           ("best-model-a-number", results(best_model=7), ("'stance.best_model'",)),
           ("models-a-list", results(models=["logreg"]), ("'stance.models'",)),
+          ("labels-of-another-schema", {**RESULTS, "labels": [*SCHEMA.stance_names, "threat"]},
+           ("'labels'", "schema.yaml")),
           ("truncated", '{"stance": {"best_model": ', ("invalid JSON", "line 1")),
       )),
     Case("results-a-folder", both(baselines(RESULTS, unfitted_pipeline),

@@ -214,3 +214,67 @@ def test_a_failed_pull_deletes_its_export_snapshot(studio, project, tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         pull(studio.client, project, tmp_path / "out.json")
     assert list(studio.client.projects.exports.list(project.id)) == []
+
+
+def test_custom_schema_end_to_end(studio, tmp_path):
+    """Five stances and three entity types: the server takes the config, and the annotations
+    come back as a dataset and baselines labelled as the schema says."""
+    from test_schema_file import custom_schema
+
+    from stancekit.dataset.build import SCHEMA_FILE
+    from stancekit.schema import BUNDLED, load_schema
+
+    schema = custom_schema(tmp_path)
+    stances = ["none", "accusation", "denial", "appeal", "threat"]
+    templates = ["Rain fell in {c} as {p} travelled home.", "{p} accused {c} of shelling.",
+                 "{p} denied that {c} had crossed the line.", "{p} urged {c} to talk.",
+                 "{p} threatened {c} with strikes."]
+    people, countries = ["Ivan Petrov", "Ana Silva", "Omar Haddad"], ["Kenya", "Peru", "Chad"]
+    plan = [[(d + i) % 5 for i in range(5)] for d in range(10)]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"doc{d}", "title": f"T{d}", "text": " ".join(
+        templates[s].format(p=people[(d + i) % 3], c=countries[(d + i) % 3])
+        for i, s in enumerate(row))}) + "\n" for d, row in enumerate(plan)), encoding="utf-8")
+    runner, opt = CliRunner(), ["--schema", str(schema)]
+    auth = ["--url", studio.url, "--api-key-file", str(studio.server.token_file),
+            "--project", "custom schema"]
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, [*opt, *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("segment", str(corpus), "-o", str(tmp_path / "s.jsonl"))
+    run("tasks", str(tmp_path / "s.jsonl"), "-o", str(tmp_path / "tasks.json"))
+    assert "imported: 50" in run("studio", "push", str(tmp_path / "tasks.json"), *auth)
+    run("studio", "pull", "-o", str(tmp_path / "before.json"), *auth)
+    config = studio.client.projects.get(find_project(studio.client, "custom schema").id)
+    assert 'value="threat"' in config.label_config and "NORP" not in config.label_config
+    for task in json.loads((tmp_path / "before.json").read_text(encoding="utf-8")):
+        d, i = int(task["data"]["doc_id"][3:]), task["data"]["index"]
+        text, p, c = task["data"]["text"], people[(d + i) % 3], countries[(d + i) % 3]
+        ents = sorted(({"start": text.index(n), "end": text.index(n) + len(n), "text": n,
+                        "label": label} for n, label in ((p, "PERSON"), (c, "GPE"))),
+                      key=lambda e: e["start"])
+        stance = stances[plan[d][i]]
+        studio.client.annotations.create(
+            id=task["id"], completed_by=studio.annotators[0],
+            result=annotation_result(stance, ents, [] if stance == "none" else [(0, 1)]))
+    export, ds = tmp_path / "export.json", tmp_path / "ds"
+    run("studio", "pull", "-o", str(export), *auth)
+    run("split", str(export), "-o", str(tmp_path / "splits.json"))
+    run("build", str(export), "--splits", str(tmp_path / "splits.json"), "-o", str(ds))
+    assert (ds / SCHEMA_FILE).read_text(encoding="utf-8") == schema.read_text(encoding="utf-8")
+    card = (ds / "README.md").read_text(encoding="utf-8")
+    assert "`threat`" in card and BUNDLED.sha256 not in card
+    assert load_schema(schema).sha256 in card
+    from datasets import load_dataset
+
+    assert load_dataset(str(ds), "stance", split="train").features["stance"].names == stances
+    out = run("baselines", "train", str(ds), "-o", str(tmp_path / "b"), "--quick", "--folds",
+              "2", "--n-jobs", "1")
+    assert "(best)" in out
+    results = json.loads((tmp_path / "b" / "results.json").read_text(encoding="utf-8"))
+    assert results["labels"] == stances
+    bundled = runner.invoke(app, ["baselines", "train", str(ds), "-o", str(tmp_path / "c")])
+    assert bundled.exit_code != 0 and "threat" in str(bundled.exception)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from stancekit.labeling.corpus import from_record
 from stancekit.labeling.cues import cue_tagger
 from stancekit.labeling.segment import segment_document
-from stancekit.schema import SCHEMA
+from stancekit.schema import BUNDLED
 
 POLITICAL_SECTIONS = frozenset({
     "armed conflicts and attacks", "attacks and armed conflicts", "international relations",
@@ -42,7 +42,7 @@ DENIAL_TERMS = re.compile(
     r"rebuff\w*|deflect\w*|false(?:ly)?|baseless|unfounded|fabricat\w+|groundless|"
     r"no evidence|not involved|disput(?:e|es|ed|ing))\b", re.I)
 MIN_WORDS, MAX_CHARS = 5, 600
-_, ACCUSATION, DENIAL, APPEAL = SCHEMA.stance_names
+_, ACCUSATION, DENIAL, APPEAL = BUNDLED.schema.stance_names
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from stancekit import __version__
+from stancekit.schema import ENV, use_schema
 
 log = logging.getLogger("stancekit")
 
@@ -50,11 +52,16 @@ def main(
         "--quiet", "-q", help="Log only warnings and errors.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    schema: Annotated[Path | None, typer.Option(
+        envvar=ENV, exists=True, dir_okay=False,
+        help="Annotation schema (YAML) every command of this run uses "
+             "[default: the bundled schema.yaml].")] = None,
 ) -> None:
     """Turn news articles into a sentence-level stance-and-entity dataset."""
     if verbose and quiet:
         raise typer.BadParameter("--verbose and --quiet exclude each other")
     setup_logging(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    use_schema(schema)
 
 
 def fail(message: str) -> None:

@@ -49,12 +49,14 @@ def build(
 ) -> None:
     """Build a Hugging Face dataset folder (stance, entities and documents configs)."""
     from stancekit.dataset import build_dataset, write_dataset
+    from stancekit.dataset.build import SCHEMA_FILE
     from stancekit.dataset.card import PRETTY_NAME, dataset_card, fill_stats, mixed_license
     from stancekit.dataset.documents import check_offsets, read_documents
     from stancekit.dataset.stats import dataset_stats
     from stancekit.files import InputError, Outputs, dumps, read_text, write_text
     from stancekit.labeling.export import read_export
     from stancekit.labeling.gold import annotator_stances, resolve
+    from stancekit.schema import active_file
     from stancekit.splits import check_leakage, manifest_assignment, match_gold, read_manifest
 
     manifest = read_manifest(splits)
@@ -97,7 +99,7 @@ def build(
                                        license or mixed_license(stats["licenses"]),
                                        read_text(about) if about else "", language,
                                        about_path=about or "about"),
-             "splits.json": dumps(manifest)}
+             "splits.json": dumps(manifest), SCHEMA_FILE: active_file().text}
     if datasheet:
         files["DATASHEET.md"] = fill_stats(read_text(datasheet), stats, datasheet)
     with Outputs([export, splits, *(p for p in (documents, review) if p)]) as outputs:

@@ -88,7 +88,8 @@ def demo(
         write_text(out / "label_config.xml", label_config())
         typer.echo(f"Label Studio config generated from the schema -> {out / 'label_config.xml'}")
 
-    step("config", [Path(schema.__file__), GUIDELINES], [out / "label_config.xml"], {},
+    step("config", [Path(schema.__file__), schema.active_file().path, GUIDELINES],
+         [out / "label_config.xml"], {},
          write_config)
     step("agreement", [export], [out / "agreement.md"], {},
          lambda: agreement(export, output=out / "agreement.json", markdown=out / "agreement.md",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._app import app
+from stancekit.cli._app import app, log
 
 CHUNK_SENTENCES = 1024
 
@@ -32,6 +32,7 @@ def tasks(
     from tqdm import tqdm
 
     from stancekit.files import Outputs
+    from stancekit.labeling.cues import uncued
     from stancekit.labeling.pipeline import by_document, n_workers, parallel_map
     from stancekit.labeling.tasks import (
         encode_tasks,
@@ -39,9 +40,14 @@ def tasks(
         recognizer,
         write_task_lines,
     )
+    from stancekit.schema import active
 
     ner_model = ner_model if predictions else None
     recognizer(ner_model)  # a missing spaCy pipeline fails here, before any work
+    missing = uncued(active()) if predictions else []
+    if missing:
+        log.warning("no cues for the stance%s %s in the pre-labeller's lexicon: never "
+                    "pre-labelled", "s" * (len(missing) > 1), ", ".join(map(repr, missing)))
     stances: Counter[str] = Counter()
 
     def lines():
