@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stancekit.files import atomic_open
+from stancekit.files import Outputs, atomic_open, dumps
 from stancekit.labeling.server import base_env, executable
 from stancekit.labeling.studio import StudioError, api
 
@@ -76,13 +76,13 @@ def set_credentials(data_dir: Path, emails: list[str], timeout: float = 300.0
 
 
 def write_credentials(folder: Path, email: str, url: str, user_id: int,
-                      secret: dict[str, str]) -> Path:
+                      secret: dict[str, str], outputs: Outputs | None = None) -> Path:
     """Write one annotator's login to ``FOLDER/EMAIL.json``, readable by its owner only."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     path = folder / f"{email}.json"
     record: dict[str, Any] = {"email": email, "user_id": user_id, "url": url, **secret}
-    with atomic_open(path) as f:
+    with atomic_open(path, outputs=outputs) as f:
         os.chmod(f.name, 0o600)
-        f.write(json.dumps(record, indent=2) + "\n")
+        f.write(dumps(record))
     return path

@@ -184,9 +184,8 @@ def _parse_annotation(annotation: dict, task_id: int | None, data: dict,
     if not isinstance(result, list):
         raise where.error("expected a list of result items", "result")
     notes = _notes(result)
-    labels = [i for i in result if not any(i is n for n in notes["items"])]
     collapsed: Counter = Counter()
-    stance, entities, dyads = _parse_result(labels, data["text"], where, collapsed)
+    stance, entities, dyads = _parse_result(notes["labels"], data["text"], where, collapsed)
     sentence_id = data["sentence_id"]
     if annotation.get("was_cancelled"):
         return order, _skip(task_id, ann_id, "cancelled", sentence_id), collapsed
@@ -209,23 +208,24 @@ def _parse_annotation(annotation: dict, task_id: int | None, data: dict,
 
 
 def _notes(result: list) -> dict:
-    """The unsure flag and comment of a result (kept in the record only when given), and
-    their items, which carry no label."""
-    items, record = [], {}
+    """The unsure flag and comment of a result (kept in the record only when given), and the
+    result's other items, which carry the labels."""
+    labels, record = [], {}
     for item in result:
         if not isinstance(item, dict):
+            labels.append(item)
             continue
         value = item.get("value") if isinstance(item.get("value"), dict) else {}
         if item.get("from_name") == UNSURE_CONTROL and item.get("type") == "choices":
-            items.append(item)
             if UNSURE in (value.get("choices") or ()):
                 record["unsure"] = True
         elif item.get("from_name") == COMMENT_CONTROL and item.get("type") == "textarea":
-            items.append(item)
             text = "\n".join(t for t in value.get("text") or () if isinstance(t, str)).strip()
             if text:
                 record["comment"] = text
-    return {"items": items, "record": record}
+        else:
+            labels.append(item)
+    return {"labels": labels, "record": record}
 
 
 def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
@@ -265,7 +265,7 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
             if item.get("id") is not None:
                 regions[item["id"]] = entity
     if len(entities) > 1:
-        entities.sort(key=_span_key)
+        entities.sort(key=span_key)
     if len(stances) > 1:
         collapsed["several stance choices"] += 1
     dyads: list[dict] = []
@@ -304,7 +304,7 @@ def _control_types() -> dict[str, str]:
     return {SCHEMA.stance_control: "choices", SCHEMA.entity_control: "labels"}
 
 
-def _span_key(entity: dict) -> tuple[int, int, str]:
+def span_key(entity: dict) -> tuple[int, int, str]:
     return entity["start"], entity["end"], entity["label"]
 
 

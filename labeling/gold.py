@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from stancekit.labeling.export import Export, iter_units, no_gc, read_export
+from stancekit.labeling.export import Export, iter_units, no_gc, read_export, span_key
 from stancekit.labeling.results import annotation_result
 from stancekit.schema import SCHEMA
 
@@ -111,17 +111,13 @@ def _span_disagreement(votes: dict[int, dict]) -> str | None:
     """Why independent annotators' entities or dyads differ, or None when they agree."""
     if len(votes) < 2 or any(r["ground_truth"] for r in votes.values()):
         return None
-    if len({tuple(sorted(map(_span, r["entities"]))) for r in votes.values()}) > 1:
+    if len({tuple(sorted(map(span_key, r["entities"]))) for r in votes.values()}) > 1:
         return "entity disagreement"
     source, target = SCHEMA.dyad_keys
-    if len({frozenset((_span(d[source]), _span(d[target])) for d in r["dyads"])
+    if len({frozenset((span_key(d[source]), span_key(d[target])) for d in r["dyads"])
             for r in votes.values()}) > 1:
         return "dyad disagreement"
     return None
-
-
-def _span(entity: dict) -> tuple[int, int, str]:
-    return entity["start"], entity["end"], entity["label"]
 
 
 def _winner(votes: dict[int, dict], stance: str, lead: int | None) -> dict:

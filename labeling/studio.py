@@ -285,7 +285,7 @@ def pull(client: LabelStudio, project: Any, path: Path | str, timeout: float = 6
         return _download(client, project.id, export, path, timeout, poll)
     finally:
         # Best effort: when the server is gone, so is any way to delete its snapshot.
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(StudioError), api(f"cannot delete export {export.id}"):
             client.projects.exports.delete(project.id, export.id)
 
 

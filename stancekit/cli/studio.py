@@ -199,6 +199,7 @@ def annotators_add(
     data_dir: DataDirOpt = DEFAULT_DATA_DIR,
 ) -> None:
     """Create annotator accounts; each gets a password and API token in DATA_DIR/annotators/."""
+    from stancekit.files import Outputs
     from stancekit.labeling.annotators import (
         CREDENTIALS_DIR,
         ensure_users,
@@ -217,8 +218,10 @@ def annotators_add(
              "reset_password --username EMAIL` for each")
     server_url = url or os.environ.get("LABEL_STUDIO_URL") or read_secret(data_dir / URL_FILE)
     credentials = set_credentials(data_dir, emails)
-    for email, (user_id, _) in users.items():
-        path = write_credentials(data_dir / CREDENTIALS_DIR, email, server_url, user_id,
-                                 credentials[email])
+    with Outputs() as outputs:
+        paths = {email: write_credentials(data_dir / CREDENTIALS_DIR, email, server_url, user_id,
+                                          credentials[email], outputs)
+                 for email, (user_id, _) in users.items()}
+    for email, path in paths.items():
         typer.echo(f"{email}: log in at {server_url} with this email and the password in "
                    f"{path}; the API token for scripts is in the same file (owner-only)")
