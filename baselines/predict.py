@@ -11,7 +11,7 @@ import numpy as np
 
 from stancekit.baselines import stance
 from stancekit.baselines.evaluate import ENTITY_MODEL, load_stance_model, model_path, read_results
-from stancekit.baselines.persist import load_model
+from stancekit.baselines.persist import load_fitted
 from stancekit.files import InputError, iter_jsonl, read_json
 from stancekit.labeling.results import entity_item, stance_item
 from stancekit.schema import SCHEMA
@@ -94,7 +94,9 @@ def entity_spans(out_dir: Path | str, records: list[dict]) -> dict[str, list[dic
         return None
     rows = [entities_row({"sentence_id": r["id"], "doc_id": "", "text": r["text"],
                           "entities": []}, path) for r in records]
-    found = load_model(path).predict(rows) if rows else []
+    if not rows:
+        return {}
+    found = load_fitted(path, lambda model: model.predict(rows[:1]), "entity tagger").predict(rows)
     return {str(r["id"]): [{"start": a, "end": b, "text": r["text"][a:b], "label": label}
                            for a, b, label in sorted(spans)]
             for r, spans in zip(records, found, strict=True)}

@@ -236,6 +236,7 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
     entities: list[dict] = []
     regions: dict[str, dict] = {}
     relations = []
+    controls, known, text_control = _control_types(), set(SCHEMA.stance_names), SCHEMA.text_control
     for i, item in enumerate(result):
         if not isinstance(item, dict):
             raise where.error("expected a result item object", f"result[{i}]")
@@ -244,7 +245,7 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
             relations.append((i, item))
             continue
         from_name = item.get("from_name")
-        if _control_types().get(from_name) != kind or item.get("to_name") != SCHEMA.text_control:
+        if controls.get(from_name) != kind or item.get("to_name") != text_control:
             raise where.error(_control_problem(item), f"result[{i}]")
         value = item.get("value")
         if not isinstance(value, dict):
@@ -253,7 +254,7 @@ def _parse_result(result: list, text: str, where: _Where, collapsed: Counter
             choices = value.get("choices") or []
             if not isinstance(choices, list):
                 raise where.error("expected a list of choices", f"result[{i}].value.choices")
-            unknown = [c for c in choices if c not in SCHEMA.stance_names]
+            unknown = [c for c in choices if c not in known]
             if unknown:
                 raise where.error(f"unknown stance {unknown[0]!r}: not in the schema "
                                   f"{active_file().path.name}; expected one of "
