@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,9 +133,13 @@ def upload(planned: Plan, token: str) -> str:
 
 
 def publish(dataset_dir: Path | str, repo_id: str, private: bool = False,
-            dry_run: bool = False) -> Plan:
-    """Check a dataset folder's card and upload the folder to a Hub dataset repository."""
+            dry_run: bool = False, show: Callable[[Plan], None] | None = None) -> Plan:
+    """Check a dataset folder's card and upload the folder to a Hub dataset repository;
+    *show* sees the plan once the card and the token are checked, before the upload."""
     planned = plan(dataset_dir, repo_id, private)
-    if not dry_run:
-        upload(planned, hub_token())
+    token = None if dry_run else hub_token()
+    if show is not None:
+        show(planned)
+    if token is not None:
+        upload(planned, token)
     return planned

@@ -205,10 +205,13 @@ def list_tasks(client: LabelStudio, project_id: int, page_size: int = 1000) -> l
                                       page_size=page_size))
 
 
-def task_ids(client: LabelStudio, project_id: int) -> dict[str, int]:
-    """The task id of each sentence id already in a project (its first task)."""
+def task_ids(client: LabelStudio, project_id: int, tasks: list[Any] | None = None
+             ) -> dict[str, int]:
+    """The task id of each sentence id already in a project (its first task), from *tasks* if
+    given (as ``list_tasks`` returns them)."""
     ids: dict[str, int] = {}
-    for task in sorted(list_tasks(client, project_id), key=lambda t: t.id):
+    listed = list_tasks(client, project_id) if tasks is None else tasks
+    for task in sorted(listed, key=lambda t: t.id):
         if task.data:
             ids.setdefault(task.data.get("sentence_id"), task.id)
     return ids
@@ -233,7 +236,8 @@ def remove_duplicates(client: LabelStudio, project_id: int) -> tuple[list[Any], 
         with api(f"cannot delete {len(extra)} duplicate tasks of project {project_id}"):
             client.actions.create(id="delete_tasks", project=project_id,
                                   selected_items={"all": False, "included": extra})
-        tasks = list_tasks(client, project_id)
+        deleted = set(extra)
+        tasks = [t for t in tasks if t.id not in deleted]
     return tasks, len(extra)
 
 
@@ -247,7 +251,8 @@ def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
     imported at the same time were removed; ``project_tasks`` is read back from the server.
     """
     tasks = list(tasks)
-    seen = set(task_ids(client, project.id))
+    existing = list_tasks(client, project.id)
+    seen = set(task_ids(client, project.id, existing))
     new = []
     for task in tasks:
         sid = task["data"]["sentence_id"]
@@ -266,8 +271,7 @@ def push(client: LabelStudio, project: Any, tasks: Iterable[dict],
                                                         return_task_ids=True)
             imported.update(response.task_ids or ())
             bar.update(len(batch))
-    left, removed = remove_duplicates(client, project.id) if new else (
-        list_tasks(client, project.id), 0)
+    left, removed = remove_duplicates(client, project.id) if new else (existing, 0)
     return {"read": len(tasks), "skipped": len(tasks) - len(new),
             "imported": len(imported & {t.id for t in left}), "duplicates_removed": removed,
             "project_tasks": len(left)}

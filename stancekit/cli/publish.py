@@ -27,19 +27,20 @@ def publish(
     = False,
 ) -> None:
     """Check the dataset card, then upload the folder to a Hugging Face dataset repository."""
-    from stancekit.dataset.publish import PublishError, hub_token, plan, upload
+    from stancekit.dataset.publish import Plan, PublishError
+    from stancekit.dataset.publish import publish as publish_folder
 
-    planned = plan(dataset_dir, repo_id, private)
-    try:
-        token = None if dry_run else hub_token()
+    def show(planned: Plan) -> None:
         for name, size in planned.files:
             typer.echo(f"{_size(size):>10}  {name}")
         typer.echo(f"{_size(planned.total_bytes):>10}  {len(planned.files)} files -> "
                    f"{'private' if private else 'public'} dataset {repo_id}")
-        if token is None:
-            typer.echo("dry run: the card checks out; nothing uploaded")
-            return
-        log.info("uploading to the Hugging Face Hub")
-        typer.echo(f"uploaded: {upload(planned, token)}")
+        if not dry_run:
+            log.info("uploading to the Hugging Face Hub")
+
+    try:
+        planned = publish_folder(dataset_dir, repo_id, private, dry_run, show=show)
     except PublishError as e:
         fail(str(e))
+    typer.echo(f"uploaded: {planned.url}" if not dry_run
+               else "dry run: the card checks out; nothing uploaded")
