@@ -83,16 +83,19 @@ def title_before(actors: Actors, sentence: str, start: int) -> str:
 def normalise(mention: str, entity_type: str, sentence: str = "", start: int | None = None,
               wikipedia: str | None = None, actors: Actors | None = None) -> Actor:
     """The canonical actor of *mention* (of *entity_type*, at *start* in *sentence*): the
-    dictionary's entry for the whole mention or its *wikipedia* page, else the names and role
-    words inside it, else (for PERSON and ORG) the title words before it."""
+    dictionary's entry for the whole mention, else for its *wikipedia* page or the names and
+    role words in the page title or the mention, else (PERSON and ORG) the title before it."""
     actors = actors or load_actors()
     found = [actors.lookup(mention, entity_type)]
-    if wikipedia:
-        found.append(actors.lookup(wikipedia, entity_type))
     key = name_key(mention)
+    role = _role_in(actors, key) if entity_type == "ORG" else None
+    if wikipedia:
+        # A page title names an organisation in full ("Armed Forces of Ukraine").
+        found.append(actors.lookup(wikipedia, entity_type))
+        found.append(_entry_in(actors, name_key(wikipedia), INSIDE["ORG"]))
+        role = role or _role_in(actors, name_key(wikipedia))
     if entity_type in INSIDE:
         found.append(_entry_in(actors, key, INSIDE[entity_type]))
-    role = _role_in(actors, key) if entity_type == "ORG" else None
     if entity_type in TITLED and start is not None and sentence:
         title = name_key(title_before(actors, sentence, start))
         found.append(_entry_in(actors, title, TITLE_KINDS))
