@@ -226,8 +226,10 @@ def _bundled() -> Actors:
 
 
 def load_actors(path: Path | str | None = None) -> Actors:
-    """The actor dictionary at *path* (None: the bundled one); a file with
-    ``extends: bundled`` adds its entries to the bundled dictionary."""
+    """The actor dictionary at *path* (None: the bundled one).
+
+    A file with ``extends: bundled`` adds its entries to the bundled dictionary; one without
+    stands alone (countries are still generated from pycountry and countryinfo)."""
     if path is None:
         return _bundled()
     path = Path(path)

@@ -82,9 +82,11 @@ def title_before(actors: Actors, sentence: str, start: int) -> str:
 
 def normalise(mention: str, entity_type: str, sentence: str = "", start: int | None = None,
               wikipedia: str | None = None, actors: Actors | None = None) -> Actor:
-    """The canonical actor of *mention* (of *entity_type*, at *start* in *sentence*): the
-    dictionary's entry for the whole mention, else for its *wikipedia* page or the names and
-    role words in the page title or the mention, else (PERSON and ORG) the title before it."""
+    """The canonical actor of *mention*, an entity of *entity_type* at *start* in *sentence*.
+
+    The dictionary's entry for the whole mention decides first, then the entry for its
+    *wikipedia* page, the names and role words in the page title or the mention, and last (for
+    PERSON and ORG) the title words before it ("Russian Foreign Minister")."""
     actors = actors or load_actors()
     found = [actors.lookup(mention, entity_type)]
     key = name_key(mention)

@@ -132,8 +132,10 @@ def read_records(path: Path | str) -> Iterator[dict]:
 
 def events_table(dataset: Path | str | Iterable[dict], actors: Actors | Path | str | None = None
                  ) -> pd.DataFrame:
-    """The dyadic events of a dataset folder, gold JSONL, export or gold records, one row per
-    dyad, normalised with *actors* (a dictionary or its file; None: the bundled one)."""
+    """The dyadic events of a dataset, one row per dyad, both ends as canonical actors.
+
+    *dataset* is a dataset folder, gold JSONL, a Label Studio export or gold records; *actors*
+    a loaded dictionary or its file (None: the bundled one)."""
     import pandas as pd
 
     if not isinstance(actors, Actors):
