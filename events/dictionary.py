@@ -23,10 +23,13 @@ ACTOR_FIELDS = ("names", "country", "role", "code", "type", "wikipedia")
 IGO = "IGO"
 
 # Kinds of a name, strongest first: a name of a stronger kind hides the same name of a
-# weaker one. Capitals and places stand for their country only as GPE mentions.
-ACTOR, COUNTRY, DEMONYM, CAPITAL, PLACE = "actor", "country", "demonym", "capital", "place"
-KINDS = (ACTOR, COUNTRY, DEMONYM, CAPITAL, PLACE)
-GPE_ONLY = (CAPITAL, PLACE)
+# weaker one. Capitals, places and regions stand for their country only as GPE mentions;
+# regions (pycountry's subdivisions) only as a whole mention, never as words inside an
+# organisation's name or a title (Uganda's "Central" region is no "Central Commission").
+ACTOR, COUNTRY, DEMONYM, CAPITAL, PLACE, REGION = (
+    "actor", "country", "demonym", "capital", "place", "region")
+KINDS = (ACTOR, COUNTRY, DEMONYM, CAPITAL, PLACE, REGION)
+GPE_ONLY = (CAPITAL, PLACE, REGION)
 
 
 def name_key(text: str) -> str:
@@ -103,7 +106,7 @@ def _country_names() -> tuple[dict[str, str], dict[str, dict[str, set[str]]], di
             found[CAPITAL][name_key(capital)].add(code)
     for sub in pycountry.subdivisions:
         if sub.parent_code is None:
-            found[PLACE][name_key(re.sub(r"\s*\[.*\]", "", sub.name))].add(
+            found[REGION][name_key(re.sub(r"\s*\[.*\]", "", sub.name))].add(
                 pycountry.countries.get(alpha_2=sub.country_code).alpha_3)
     return codes, found, population
 

@@ -28,6 +28,10 @@ TITLE_KINDS = (ACTOR, COUNTRY, DEMONYM, CAPITAL, PLACE)
 TITLED = ("PERSON", "ORG")
 """Entity types whose country and role may come from the title words before them."""
 TITLE_WORDS = 6
+# A GPE named with its kind of subdivision ("Kachin State", "Ashanti Region") is looked up
+# without it too.
+SUBDIVISION = re.compile(r"\s+(state|region|province|district|county|oblast|governorate|"
+                         r"prefecture|territory|department|municipality)$", re.I)
 BOUNDARY = re.compile(r"[,;:()\[\]\"“”—–]|^[-–—]$")
 
 
@@ -89,11 +93,15 @@ def normalise(mention: str, entity_type: str, sentence: str = "", start: int | N
     PERSON and ORG) the title words before it ("Russian Foreign Minister")."""
     actors = actors or load_actors()
     found = [actors.lookup(mention, entity_type)]
+    if entity_type == "GPE":
+        found.append(actors.lookup(SUBDIVISION.sub("", mention), entity_type))
     key = name_key(mention)
     role = _role_in(actors, key) if entity_type == "ORG" else None
     if wikipedia:
         # A page title names an organisation in full ("Armed Forces of Ukraine").
         found.append(actors.lookup(wikipedia, entity_type))
+        if entity_type == "GPE" and "," in wikipedia:  # "Conway, Arkansas"
+            found.append(actors.lookup(wikipedia.rsplit(",", 1)[1], entity_type))
         found.append(_entry_in(actors, name_key(wikipedia), INSIDE["ORG"]))
         role = role or _role_in(actors, name_key(wikipedia))
     if entity_type in INSIDE:
