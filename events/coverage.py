@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from stancekit.events.dictionary import Actors
 from stancekit.events.normalise import normalise
-from stancekit.events.table import link_of
+from stancekit.events.table import checked_span, link_of
 
 PLACES = ("GPE", "NORP")
 """The entity types that should name a country: the target share is measured over them."""
 TOP = 25
 
 
-def coverage(records: Iterable[dict], actors: Actors, top: int = TOP) -> dict:
+def coverage(records: Iterable[dict], actors: Actors, top: int = TOP,
+             path: Path | str = "gold") -> dict:
     """Per entity type, the share of mentions with a country, with a role, with an actor code;
     the share of GPE and NORP mentions with a country; the most frequent mentions left
     without a country (GPE, NORP) or without an actor (PERSON, ORG)."""
     counts: dict[str, Counter] = {}
     missing: Counter = Counter()
     for record in records:
-        for e in record.get("entities") or []:
+        for i, e in enumerate(record.get("entities") or []):
+            checked_span(record, e, path, f"entities[{i}]")
             actor = normalise(e["text"], e["label"], record.get("text", ""), e["start"],
                               link_of(record.get("links"), e["start"], e["end"]), actors)
             tally = counts.setdefault(e["label"], Counter())

@@ -30,17 +30,16 @@ def _where(record: dict) -> str:
     return f"sentence {record.get('sentence_id')}"
 
 
-def _mention(record: dict, dyad: object, role: str, i: int, path: Path | str) -> dict:
-    """The *role* end of a dyad, checked against the sentence text."""
-    end = dyad.get(role) if isinstance(dyad, dict) else None
+def checked_span(record: dict, span: object, path: Path | str, field: str) -> dict:
+    """*span* if it is an entity span of the record's sentence, else an InputError."""
     text = record.get("text") or ""
-    if not (isinstance(end, dict) and isinstance(end.get("start"), int)
-            and isinstance(end.get("end"), int) and end.get("label") in SCHEMA.entity_names
-            and text[end["start"]:end["end"]] == end.get("text") and end["text"]):
-        raise InputError(path, f"the {role} must be an entity span of the sentence (start, end, "
-                         f"text, label of {', '.join(SCHEMA.entity_names)})",
-                         record=_where(record), field=f"dyads[{i}].{role}")
-    return end
+    if not (isinstance(span, dict) and isinstance(span.get("start"), int)
+            and isinstance(span.get("end"), int) and span.get("label") in SCHEMA.entity_names
+            and span.get("text") and text[span["start"]:span["end"]] == span["text"]):
+        raise InputError(path, "expected an entity span of the sentence (start, end, text, "
+                         f"label of {', '.join(SCHEMA.entity_names)})", record=_where(record),
+                         field=field)
+    return span
 
 
 def link_of(links: Iterable[dict], start: int, end: int) -> str | None:
@@ -67,7 +66,8 @@ def record_events(record: dict, path: Path | str = "gold",
         row = {"sentence_id": record.get("sentence_id"), "doc_id": record.get("doc_id"),
                "date": record.get("date") or None, "stance": record["stance"]}
         for role in SCHEMA.dyad_keys:
-            end = _mention(record, dyad, role, i, path)
+            end = checked_span(record, dyad.get(role) if isinstance(dyad, dict) else None,
+                               path, f"dyads[{i}].{role}")
             actor = normalise(end["text"], end["label"], record["text"], end["start"],
                               link_of(record.get("links"), end["start"], end["end"]), actors)
             row.update({f"{role}_text": end["text"], f"{role}_type": end["label"],

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from stancekit.bundled import REAL
 from stancekit.cli import app
 from stancekit.events import coverage, events_table, load_actors, normalise, record_events
-from stancekit.files import InputError, write_json
+from stancekit.files import InputError, write_json, write_jsonl
 from stancekit.labeling.gold import resolve_export
 from stancekit.labeling.realnews.corpus import build_export
 from stancekit.schema import SCHEMA
@@ -104,6 +104,9 @@ def test_bad_dyads_name_the_record_and_field() -> None:
         record_events(broken, "gold.jsonl")
     assert "gold.jsonl" in str(caught.value) and "sentence libya" in str(caught.value)
     assert f"dyads[0].{SOURCE}" in str(caught.value)
+    with pytest.raises(InputError, match=r"entities\[1\]"):
+        coverage([{**LIBYA, "entities": [LIBYA["entities"][0], {"text": "Russia"}]}],
+                 load_actors(), path="gold.jsonl")
 
 
 def test_user_dictionary_extends_the_bundled_one(tmp_path: Path) -> None:
@@ -171,9 +174,19 @@ def test_events_config_loads_offline_and_the_command_writes_csv_and_plot(
 
 def test_real_corpus_places_are_normalised_to_countries(tmp_path: Path) -> None:
     build_export(REAL, tmp_path / "export.json")
-    gold = resolve_export(tmp_path / "export.json", lead=1).gold
-    report = coverage(gold, load_actors())
+    write_jsonl(tmp_path / "gold.jsonl", resolve_export(tmp_path / "export.json", lead=1).gold)
+    result = CliRunner().invoke(app, ["actors", "coverage", str(tmp_path / "gold.jsonl"), "-o",
+                                      str(tmp_path / "coverage.json"), "--top", "10"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "coverage.json").read_text())
     assert report["places_country_share"] >= 0.90, report["by_type"]
     for entity_type in ("GPE", "NORP"):
         assert report["by_type"][entity_type]["country_share"] >= 0.88
-    assert len(report["unnormalised"]) == 25
+    assert len(report["unnormalised"]) == 10 and "| GPE |" in result.output
+
+
+def test_coverage_counts_every_mention_by_type() -> None:
+    report = coverage(GOLD, load_actors())
+    assert report["by_type"]["GPE"] == {"mentions": 6, "country_share": 1.0, "role_share": 0.0,
+                                        "actor_share": 1.0}
+    assert report["places_country_share"] == 1.0 and report["unnormalised"] == []

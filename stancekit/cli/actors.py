@@ -61,7 +61,7 @@ def coverage(
     from stancekit.events.table import read_records
     from stancekit.files import Outputs, write_json, write_text
 
-    report = measure(read_records(dataset), load_actors(dictionary), top=top)
+    report = measure(read_records(dataset), load_actors(dictionary), top=top, path=dataset)
     text = coverage_markdown(report)
     with Outputs([dataset, *([dictionary] if dictionary else [])]) as outputs:
         if output:
