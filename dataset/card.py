@@ -12,6 +12,7 @@ from stancekit import __version__
 from stancekit.dataset.build import SCHEMA_FILE, data_file
 from stancekit.dataset.features import CONFIGS, config_features
 from stancekit.dataset.stats import NOT_RECORDED, fmt_number, fmt_share, stats_markdown
+from stancekit.events.dictionary import load_actors
 from stancekit.files import InputError
 from stancekit.labeling.sources.registry import ATTRIBUTIONS
 from stancekit.schema import SCHEMA, active_file
@@ -220,8 +221,9 @@ and the source → target dyads of the stance. Built with stancekit {__version__
   actor: `country` (ISO 3166-1 alpha-3), CAMEO-style `role` (`GOV`, `MIL`, `LEG`, `JUD`,
   `REB`, ..., `IGO` for international organisations), `actor` (country and role joined,
   `USAMIL`, or an organisation's own code, `UN`) and the `wikipedia` page the source links
-  the mention to. Actors come from stancekit's actor dictionary; `stancekit events` redoes
-  them with another.
+  the mention to. Actors come from stancekit's actor dictionary (version
+  {load_actors().version}), by rule, not by annotators; `stancekit events` redoes them with
+  another.
 
 ```python
 from datasets import load_dataset
