@@ -221,9 +221,9 @@ and the source → target dyads of the stance. Built with stancekit {__version__
   actor: `country` (ISO 3166-1 alpha-3), CAMEO-style `role` (`GOV`, `MIL`, `LEG`, `JUD`,
   `REB`, ..., `IGO` for international organisations), `actor` (country and role joined,
   `USAMIL`, or an organisation's own code, `UN`) and the `wikipedia` page the source links
-  the mention to. Actors come from stancekit's actor dictionary (version
-  {load_actors().version}), by rule, not by annotators; `stancekit events` redoes them with
-  another.
+  the mention to, else the dictionary's page for it. Actors come from stancekit's actor
+  dictionary (version {load_actors().version}), by rule, not by annotators; `stancekit
+  events` redoes them with another.
 
 ```python
 from datasets import load_dataset

@@ -21,6 +21,7 @@ FIELDS = ("version", "extends", "roles", "modifiers", "countries", "actors")
 COUNTRY_FIELDS = ("names", "demonyms", "capitals", "places")
 ACTOR_FIELDS = ("names", "country", "role", "code", "type", "wikipedia")
 IGO = "IGO"
+PERSON = "PERSON"
 
 # Kinds of a name, strongest first: a name of a stronger kind hides the same name of a
 # weaker one. Capitals, places and regions stand for their country only as GPE mentions;
@@ -68,9 +69,12 @@ class Actors:
     modifiers: frozenset[str] = frozenset()
 
     def lookup(self, text: str, entity_type: str | None = None) -> Entry | None:
-        """The entry a whole mention names, if any; capitals and places only as a GPE."""
+        """The entry a whole mention of *entity_type* names, if any: capitals, places and
+        regions only as a GPE, an entry typed PERSON only as a PERSON and others never."""
         entry = self.names.get(name_key(text))
         if entry is None or (entry.kind in GPE_ONLY and entity_type != "GPE"):
+            return None
+        if entity_type and entry.type and (entry.type == PERSON) != (entity_type == PERSON):
             return None
         return entry
 

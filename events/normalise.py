@@ -38,7 +38,8 @@ BOUNDARY = re.compile(r"[,;:()\[\]\"“”—–]|^[-–—]$")
 @dataclass(frozen=True)
 class Actor:
     """The canonical actor of a mention: ``code`` is the country and role joined ("USAMIL")
-    or an international organisation's own code ("UN")."""
+    or an international organisation's own code ("UN"); ``wikipedia`` the page the source
+    links the mention to, else the dictionary's page of its entry."""
 
     text: str
     code: str | None
@@ -111,6 +112,7 @@ def normalise(mention: str, entity_type: str, sentence: str = "", start: int | N
         found.append(_entry_in(actors, title, TITLE_KINDS))
         role = role or _role_in(actors, title)
     entries = [e for e in found if e is not None]
+    wikipedia = wikipedia or (found[0].wikipedia if found[0] else None)
     own = next((e for e in entries if e.code), None)
     if own is not None:
         return Actor(mention, own.code, None, own.role or IGO, wikipedia)
