@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
+from stancekit.events.table import END, SENTENCE
 from stancekit.labeling.corpus import METADATA
 from stancekit.schema import SCHEMA
 
@@ -73,8 +74,6 @@ def documents_features() -> Features:
 
 def events_features() -> Features:
     """Features of the ``events`` config: one row per dyad, each end a canonical actor."""
-    from stancekit.events.table import END, SENTENCE
-
     typed = {"stance": ClassLabel(names=SCHEMA.stance_names),
              "type": ClassLabel(names=SCHEMA.entity_names), "start": Value("int32"),
              "end": Value("int32")}
