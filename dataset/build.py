@@ -14,10 +14,11 @@ from datasets.table import InMemoryTable
 
 from stancekit.dataset.features import CONFIGS, config_features
 from stancekit.dataset.rows import document_row, entities_row, stance_row
+from stancekit.events.table import events_rows
 from stancekit.files import InputError, Outputs
 from stancekit.splits import SPLIT_NAMES
 
-ROWS = {"stance": stance_row, "entities": entities_row}
+ROWS = {"stance": stance_row, "entities": entities_row, "events": events_rows}
 PARQUET = {"compression": "zstd", "compression_level": 9, "row_group_size": 10_000,
            "use_dictionary": True, "write_statistics": True, "version": "2.6",
            "data_page_version": "1.0"}
@@ -50,7 +51,10 @@ def build_dataset(gold: list[dict], assignment: Mapping[str, str], path: Path | 
                 rows = [document_row(list(group), documents)
                         for _, group in itertools.groupby(records, key=lambda r: r["doc_id"])]
             else:
-                rows = [ROWS[config](r, path) for r in records]
+                rows = []
+                for r in records:
+                    made = ROWS[config](r, path)
+                    rows.extend(made if isinstance(made, list) else [made])
             table = InMemoryTable(pa.Table.from_pylist(rows, schema=schema))
             splits[name] = Dataset(table, info=DatasetInfo(features=features, config_name=config),
                                    split=name)

@@ -12,6 +12,7 @@ from stancekit import __version__
 from stancekit.dataset.build import SCHEMA_FILE, data_file
 from stancekit.dataset.features import CONFIGS, config_features
 from stancekit.dataset.stats import NOT_RECORDED, fmt_number, fmt_share, stats_markdown
+from stancekit.events.dictionary import load_actors
 from stancekit.files import InputError
 from stancekit.labeling.sources.registry import ATTRIBUTIONS
 from stancekit.schema import SCHEMA, active_file
@@ -20,6 +21,8 @@ BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
 LICENSE = "cc-by-4.0"
 SHARE_ALIKE = "CC BY-SA"
 UNKNOWN_SOURCE = "see each row's `url` and `license`"
+ROW_COUNTS = {"documents": "documents", "events": "dyads"}
+"""The split statistic that counts a config's rows, where a row is not a sentence."""
 
 
 def mixed_license(licenses: Mapping[str, int]) -> str:
@@ -95,7 +98,7 @@ def card_metadata(stats: dict, num_bytes: Mapping[str, Mapping[str, int]],
                           "features": config_features(config)._to_yaml_list(),
                           "splits": [{"name": s, "num_bytes": num_bytes[config][s],
                                       "num_examples": stats["splits"][s][
-                                          "documents" if config == "documents" else "sentences"]}
+                                          ROW_COUNTS.get(config, "sentences")]}
                                      for s in splits],
                           "dataset_size": sum(num_bytes[config].values())}
                          for config in CONFIGS],
@@ -212,6 +215,15 @@ and the source → target dyads of the stance. Built with stancekit {__version__
 - `documents`: one row per document with its metadata, the number and ids of its sentences
   in the dataset, and, when the build was given the documents, its full `text` (which the
   sentences' offsets point into) and `origin` (repository, commit, path).
+- `events`: one row per {source.name} → {target.name} dyad, as event coders make them: the
+  sentence (`sentence_id`, `doc_id`, `date`, `stance`) and, for each end (`{source.name}_...`,
+  `{target.name}_...`), the mention (`text`, entity `type`, `start`, `end`) and its canonical
+  actor: `country` (ISO 3166-1 alpha-3), CAMEO-style `role` (`GOV`, `MIL`, `LEG`, `JUD`,
+  `REB`, ..., `IGO` for international organisations), `actor` (country and role joined,
+  `USAMIL`, or an organisation's own code, `UN`) and the `wikipedia` page the source links
+  the mention to, else the dictionary's page for it. Actors come from stancekit's actor
+  dictionary (version {load_actors().version}), by rule, not by annotators; `stancekit
+  events` redoes them with another.
 
 ```python
 from datasets import load_dataset
@@ -219,6 +231,7 @@ from datasets import load_dataset
 stance = load_dataset("path/to/this/folder", "stance")
 entities = load_dataset("path/to/this/folder", "entities")
 documents = load_dataset("path/to/this/folder", "documents")
+events = load_dataset("path/to/this/folder", "events")
 ```
 
 ## Sources and licences

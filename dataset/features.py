@@ -1,13 +1,14 @@
-"""Hugging Face features of the three configs, derived from the schema."""
+"""Hugging Face features of the configs, derived from the schema."""
 
 from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
+from stancekit.events.table import END, SENTENCE
 from stancekit.labeling.corpus import METADATA
 from stancekit.schema import SCHEMA
 
-CONFIGS = ("stance", "entities", "documents")
+CONFIGS = ("stance", "entities", "documents", "events")
 
 
 def entity_feature() -> dict:
@@ -71,7 +72,19 @@ def documents_features() -> Features:
     })
 
 
+def events_features() -> Features:
+    """Features of the ``events`` config: one row per dyad, each end a canonical actor."""
+    typed = {"stance": ClassLabel(names=SCHEMA.stance_names),
+             "type": ClassLabel(names=SCHEMA.entity_names), "start": Value("int32"),
+             "end": Value("int32")}
+    return Features({
+        **{name: typed.get(name, Value("string")) for name in SENTENCE},
+        **{f"{role}_{name}": typed.get(name, Value("string"))
+           for role in SCHEMA.dyad_keys for name in END},
+    })
+
+
 def config_features(config: str) -> Features:
     """The features of a config by name."""
     return {"stance": stance_features, "entities": entities_features,
-            "documents": documents_features}[config]()
+            "documents": documents_features, "events": events_features}[config]()

@@ -28,6 +28,9 @@ _API = {
     "best_model": ("stancekit.baselines.predict", "best_model"),
     "predict": ("stancekit.baselines.predict", "predict"),
     "publish": ("stancekit.dataset.publish", "publish"),
+    "load_actors": ("stancekit.events.dictionary", "load_actors"),
+    "normalise": ("stancekit.events.normalise", "normalise"),
+    "events_table": ("stancekit.events.table", "events_table"),
 }
 
 __all__ = ["__version__", *_API]

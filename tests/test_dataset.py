@@ -232,7 +232,8 @@ def test_card_and_configs_from_the_data(tmp_path):
     assert meta["language"] == ["en"] and meta["multilinguality"] == ["monolingual"]
     assert meta["annotations_creators"] == ["machine-generated"]
     assert meta["language_creators"] == ["found"]
-    assert [c["config_name"] for c in meta["configs"]] == ["stance", "entities", "documents"]
+    assert [c["config_name"] for c in meta["configs"]] == ["stance", "entities", "documents",
+                                                       "events"]
     assert all([f["split"] for f in c["data_files"]] == ["train", "validation", "test"]
                for c in meta["configs"])
     assert "### How" in card and "annotations_creators" not in card.split("# stancekit")[1]

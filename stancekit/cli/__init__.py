@@ -15,7 +15,7 @@ from stancekit.files import InputError, StageError
 
 # Importing a module registers its command; `--help` lists them in pipeline order.
 COMMANDS = ("segment", "tasks", "studio", "agreement", "adjudicate", "split", "build",
-            "baselines", "publish", "demo", "bench", "guidelines", "corpus")
+            "events", "actors", "baselines", "publish", "demo", "bench", "guidelines", "corpus")
 for _name in COMMANDS:
     importlib.import_module(f"stancekit.cli.{_name}")
 
