@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from stancekit.labeling.prefilter import Alternation
+from stancekit.labeling.literals import Alternation, Branch
 from stancekit.schema import BUNDLED, Schema, active
 
 # The lexicon is keyed by stance name; a schema's stance that has no entry is never pre-labelled.
@@ -115,7 +115,9 @@ class CueTagger:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         cues = {name: CUES[name] for name in schema.stance_names if name in CUES}
-        self.alternation = Alternation({"hard": HARD_NEGATIVES, **cues}, head=r"\b", tail=r"\b")
+        self.alternation = Alternation(
+            [Branch(name, branch) for name, branches in {"hard": HARD_NEGATIVES, **cues}.items()
+             for branch in branches], head=r"\b", tail=r"\b")
 
     def cues(self, text: str) -> list[Cue]:
         """The stance cues of *text*, hard negatives left out, negated ones flagged."""
@@ -123,8 +125,7 @@ class CueTagger:
         lower = text.lower()
         if len(lower) != len(text):
             lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-        for m in self.alternation.finditer(lower):
-            stance = m.lastgroup
+        for stance, m in self.alternation.findall(lower):
             if stance == "hard":
                 continue
             window = lower[max(0, m.start() - 40):m.start()]
