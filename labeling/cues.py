@@ -115,9 +115,9 @@ class CueTagger:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         cues = {name: CUES[name] for name in schema.stance_names if name in CUES}
-        self.alternation = Alternation(
-            [Branch(name, branch) for name, branches in {"hard": HARD_NEGATIVES, **cues}.items()
-             for branch in branches], head=r"\b", tail=r"\b")
+        self.branches = [Branch(name, branch) for name, branches in
+                         {"hard": HARD_NEGATIVES, **cues}.items() for branch in branches]
+        self.alternation = Alternation(self.branches, head=r"\b", tail=r"\b")
 
     def cues(self, text: str) -> list[Cue]:
         """The stance cues of *text*, hard negatives left out, negated ones flagged."""
