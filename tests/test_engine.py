@@ -4,6 +4,7 @@ bytes one local process writes."""
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,20 @@ def test_missing_dask_exits_2(shards, tmp_path, monkeypatch):
                               "--engine", "dask"])
     assert (code, err) == (2, "error: --engine dask needs Dask: pip install 'stancekit[dask]'\n")
     assert not (tmp_path / "s.jsonl").exists()
+
+
+def test_parquet_shards_by_glob_give_the_jsonl_bytes(shards, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for i, part in enumerate(sorted(shards.glob("*.jsonl"))):
+        rows = [json.loads(line) for line in part.read_text(encoding="utf-8").splitlines()]
+        pq.write_table(pa.Table.from_pylist(rows), tmp_path / f"part-{i}.parquet")
+    run("segment", str(shards), "-o", str(tmp_path / "j.jsonl"))
+    run("segment", str(tmp_path / "part-*.parquet"), "-o", str(tmp_path / "p.jsonl"))
+    assert (tmp_path / "p.jsonl").read_bytes() == (tmp_path / "j.jsonl").read_bytes()
+    (tmp_path / "part-9.parquet").write_text("not parquet", encoding="utf-8")
+    code, _, err = stancekit(["segment", str(tmp_path / "part-*.parquet"), "-o",
+                              str(tmp_path / "q.jsonl")])
+    assert code == 2 and err.startswith(f"error: {tmp_path / 'part-9.parquet'}: not a readable "
+                                        "parquet file")

@@ -15,7 +15,9 @@ CHUNK_DOCS = 64
 
 @app.command("segment")
 def segment(
-    corpus: Annotated[Path, typer.Argument(help="Folder of .txt articles, or a .jsonl/.csv file.")],
+    corpus: Annotated[Path, typer.Argument(
+        help="Folder of .txt articles or of .jsonl/.parquet shards, a .jsonl, .parquet or .csv "
+             "file, or a quoted glob pattern such as 'shards/*.parquet'.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Sentence records to write.")] = (
         Path("sentences.jsonl")),
     language: Annotated[str, typer.Option(help="Language code for sentence splitting.")] = "en",
