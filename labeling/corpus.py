@@ -34,8 +34,10 @@ class Document:
 
 
 def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]:
-    """Yield the documents of a folder (.txt, or .jsonl and .parquet shards), of the files a glob
-    pattern matches, or of a JSONL, parquet or CSV file, in order."""
+    """Yield the documents of a folder, glob pattern, or JSONL, parquet or CSV file, in order.
+
+    A folder holds .txt files, or .jsonl and .parquet shards.
+    """
     path = Path(path)
     seen: dict[str, str] = {}
     for file, where, doc in _matching(path, title_line):

@@ -58,6 +58,8 @@ def _extend(seq, states: set[tuple[str, bool]], k: int) -> set[tuple[str, bool]]
               and len(open_) * len(chars) <= _MAX_PREFIXES):
             new = {(p + c, len(p) + 1 < k) for p, _ in open_ for c in chars}
         elif op is sre.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                raise ValueError("case-insensitive groups have no literal prefixes")
             new = _extend(av[3], open_, k)
         elif op is sre.BRANCH:
             new = set().union(*(_extend(branch, open_, k) for branch in av[1]))
@@ -83,7 +85,10 @@ def _extend(seq, states: set[tuple[str, bool]], k: int) -> set[tuple[str, bool]]
 
 def prefixes(pattern: str, k: int = 8) -> set[str]:
     """Literals (up to *k* characters) that every match of *pattern* starts with one of."""
-    found = {p for p, _ in _extend(sre_parse.parse(pattern), {("", True)}, k)}
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        raise ValueError(f"pattern {pattern!r} is case-insensitive: it has no literal prefixes")
+    found = {p for p, _ in _extend(parsed, {("", True)}, k)}
     if "" in found:
         raise ValueError(f"pattern {pattern!r} can start with any character")
     return {p for p in found if not any(p[:i] in found for i in range(1, len(p)))}
