@@ -88,12 +88,11 @@ def _submit_in_order(client: Client, fn: Callable[[T], R], chunks: Iterable[T]) 
 
 
 def _warm_plugin(schema: Path) -> object:
-    """A worker plugin that makes *schema* active and compiles the patterns as a worker joins."""
+    """A worker plugin that makes *schema* active and compiles the patterns on each worker, as it
+    joins or now (registering it again under its name replaces an earlier run's)."""
     from distributed import WorkerPlugin
 
     class Warm(WorkerPlugin):
-        idempotent = True
-
         def setup(self, worker: object) -> None:
             warm(schema)
 
