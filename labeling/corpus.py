@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from stancekit.files import InputError, iter_jsonl, read_text
+from stancekit.files import InputError, iter_jsonl, read_text, require_file
 
 METADATA = ("title", "source", "date", "url", "license")
 
@@ -77,7 +77,7 @@ def _documents(path: Path, title_line: bool) -> Iterator[tuple[Path, str | None,
         for file in files:
             yield file, None, _read_txt(file, title_line)
         for shard in shards:
-            yield from _documents(shard, title_line)
+            yield from _read_parquet(shard) if shard.suffix == ".parquet" else _read_jsonl(shard)
     elif path.suffix == ".jsonl":
         yield from _read_jsonl(path)
     elif path.suffix == ".parquet":
@@ -99,6 +99,7 @@ def _read_parquet(path: Path) -> Iterator[tuple[Path, str, Document]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    require_file(path)
     try:
         table = pq.ParquetFile(path)
         row = 0
