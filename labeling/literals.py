@@ -132,9 +132,10 @@ class Gated:
     """``head(?:b1|b2|…)tail`` as one regex, without the branches whose *needs* a text lacks.
 
     One Aho–Corasick pass over the text finds which branches' needed literals occur; the text is
-    matched with the alternation of those branches and the ones that need nothing (compiled once
-    for each such set). Its lookahead, built from the branches' literal prefixes and the
-    character class *cover*, ends the attempt at once where no branch can start.
+    matched with the alternation of those branches and the ones that need nothing (compiled up
+    front for each subset of the branches with needs, so they should be few). Its lookahead,
+    built from the branches' literal prefixes and the character class *cover*, ends the attempt
+    at once where no branch can start.
     """
 
     def __init__(self, branches: Iterable[Branch], head: str = "", tail: str = "",
@@ -154,7 +155,11 @@ class Gated:
         covered = set(_chars(sre_parse.parse(cover)[0][1]) or ()) if cover else set()
         self.starts = [{p for p in prefixes(b.pattern, k) if p[0] not in covered}
                        for b in self.branches]
-        self.patterns: dict[int, re.Pattern[str]] = {}
+        masks = {self.always}
+        for i, branch in enumerate(self.branches):
+            if branch.needs:
+                masks |= {mask | 1 << i for mask in masks}
+        self.patterns = {mask: self._compile(mask) for mask in masks}
 
     def _compile(self, mask: int) -> re.Pattern[str]:
         chosen = [i for i in range(len(self.branches)) if mask >> i & 1]
@@ -168,10 +173,7 @@ class Gated:
         mask, bits = self.always, self.bits
         for i, _, _ in self.automaton.find_matches_as_indexes(text, overlapping=True):
             mask |= bits[i]
-        pattern = self.patterns.get(mask)
-        if pattern is None:
-            pattern = self.patterns[mask] = self._compile(mask)
-        return pattern.finditer(text)
+        return self.patterns[mask].finditer(text)
 
 
 class Alternation:
