@@ -1,14 +1,16 @@
-"""Reading a corpus of articles: a folder of .txt files, a JSONL file or a CSV file."""
+"""Reading a corpus of articles: a folder of .txt files, JSONL or parquet files (one file, a
+folder of shards or a glob pattern), or a CSV file."""
 
 from __future__ import annotations
 
 import csv
+import glob
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from stancekit.files import InputError, iter_jsonl, read_text
+from stancekit.files import InputError, iter_jsonl, read_text, require_file
 
 METADATA = ("title", "source", "date", "url", "license")
 
@@ -32,10 +34,13 @@ class Document:
 
 
 def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]:
-    """Yield the documents of a folder (.txt or .jsonl files) or a JSONL or CSV file, in order."""
+    """Yield the documents of a folder, glob pattern, or JSONL, parquet or CSV file, in order.
+
+    A folder holds .txt files, or .jsonl and .parquet shards.
+    """
     path = Path(path)
     seen: dict[str, str] = {}
-    for file, where, doc in _documents(path, title_line):
+    for file, where, doc in _matching(path, title_line):
         here = f"{file}, {where}" if where else str(file)
         first = seen.setdefault(doc.doc_id, here)
         if first != here:
@@ -46,32 +51,64 @@ def read_corpus(path: Path | str, title_line: bool = True) -> Iterator[Document]
         raise InputError(path, "no documents")
 
 
+def _matching(path: Path, title_line: bool) -> Iterator[tuple[Path, str | None, Document]]:
+    """The documents of *path*, or of each file its glob pattern matches, in name order."""
+    if path.exists() or not glob.has_magic(str(path)):
+        yield from _documents(path, title_line)
+        return
+    files = sorted(Path(f) for f in glob.glob(str(path)))
+    if not files:
+        raise InputError(path, "no files match this pattern")
+    for file in files:
+        yield from _documents(file, title_line)
+
+
 def _documents(path: Path, title_line: bool) -> Iterator[tuple[Path, str | None, Document]]:
     """(file, record, document) of each document under *path*."""
     if not path.exists():
         raise InputError(path, "no such file or folder")
     if path.is_dir():
         files = sorted(path.glob("*.txt"))
-        shards = sorted(path.glob("*.jsonl"))
+        shards = sorted([*path.glob("*.jsonl"), *path.glob("*.parquet")])
         if not files and not shards:
-            raise InputError(path, "no .txt or .jsonl files in this folder")
+            raise InputError(path, "no .txt, .jsonl or .parquet files in this folder")
         if files and shards:
-            raise InputError(path, "holds both .txt and .jsonl files; keep one kind")
+            raise InputError(path, "holds both .txt and .jsonl/.parquet files; keep one kind")
         for file in files:
             yield file, None, _read_txt(file, title_line)
         for shard in shards:
-            yield from _read_jsonl(shard)
+            yield from _read_parquet(shard) if shard.suffix == ".parquet" else _read_jsonl(shard)
     elif path.suffix == ".jsonl":
         yield from _read_jsonl(path)
+    elif path.suffix == ".parquet":
+        yield from _read_parquet(path)
     elif path.suffix == ".csv":
         yield from _read_csv(path)
     else:
-        raise InputError(path, "expected a folder of .txt files, a .jsonl or a .csv file")
+        raise InputError(path, "expected a folder of .txt files, a .jsonl, .parquet or .csv file, "
+                         "or a glob pattern")
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[Path, str, Document]]:
     for lineno, obj in iter_jsonl(path):
         yield path, f"line {lineno}", from_record(path, f"line {lineno}", obj)
+
+
+def _read_parquet(path: Path) -> Iterator[tuple[Path, str, Document]]:
+    """The rows of a parquet file (columns ``id``, ``text``, metadata, ``links``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    require_file(path)
+    try:
+        table = pq.ParquetFile(path)
+        row = 0
+        for batch in table.iter_batches(batch_size=1024):
+            for obj in batch.to_pylist():
+                row += 1
+                yield path, f"row {row}", from_record(path, f"row {row}", obj)
+    except pa.ArrowException as e:
+        raise InputError(path, f"not a readable parquet file: {e}") from None
 
 
 def _read_csv(path: Path) -> Iterator[tuple[Path, str, Document]]:

@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from stancekit.labeling.prefilter import Alternation
+from stancekit.labeling.literals import Alternation, Branch
 from stancekit.schema import BUNDLED, Schema, active
 
 # The lexicon is keyed by stance name; a schema's stance that has no entry is never pre-labelled.
@@ -115,28 +115,39 @@ class CueTagger:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         cues = {name: CUES[name] for name in schema.stance_names if name in CUES}
-        self.alternation = Alternation({"hard": HARD_NEGATIVES, **cues}, head=r"\b", tail=r"\b")
+        self.branches = [Branch(name, branch) for name, branches in
+                         {"hard": HARD_NEGATIVES, **cues}.items() for branch in branches]
+        self.alternation = Alternation(self.branches, head=r"\b", tail=r"\b")
 
-    def cues(self, text: str) -> list[Cue]:
-        """The stance cues of *text*, hard negatives left out, negated ones flagged."""
-        found = []
+    def _matches(self, text: str) -> tuple[str, list[tuple[str, re.Match[str]]]]:
+        """*text* lowercased (one character for one) and its cue and hard-negative matches."""
         lower = text.lower()
         if len(lower) != len(text):
             lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-        for m in self.alternation.finditer(lower):
-            stance = m.lastgroup
-            if stance == "hard":
-                continue
-            window = lower[max(0, m.start() - 40):m.start()]
-            found.append(Cue(stance, m.start(), m.end(), bool(NEGATION.search(window))))
-        return found
+        return lower, [(stance, m) for stance, m in self.alternation.findall(lower)
+                       if stance != "hard"]
+
+    def cues(self, text: str) -> list[Cue]:
+        """The stance cues of *text*, hard negatives left out, negated ones flagged."""
+        lower, matches = self._matches(text)
+        return [Cue(stance, m.start(), m.end(), _negated(lower, m.start()))
+                for stance, m in matches]
 
     def predict(self, text: str) -> tuple[str, float]:
         """The stance of *text* and a confidence score in 0..1."""
-        stances = {c.stance for c in self.cues(text) if not c.negated}
+        lower, matches = self._matches(text)
+        stances: set[str] = set()
+        for stance, m in matches:
+            if stance not in stances and not _negated(lower, m.start()):
+                stances.add(stance)
         if not stances:
             return self.schema.default_stance, 0.5
         return self.schema.resolve(stances), 0.8 if len(stances) == 1 else 0.6
+
+
+def _negated(lower: str, start: int) -> bool:
+    """Whether a negation ends just before *start* in the lowercased text."""
+    return NEGATION.search(lower[max(0, start - 40):start]) is not None
 
 
 def uncued(schema: Schema) -> list[str]:

@@ -1,18 +1,20 @@
 """A fast gazetteer entity tagger: countries, capitals, demonyms, organisations, titled names.
 
-Names come from pycountry and countryinfo plus the curated lists below; everything is compiled
-once, on first use, into a single regular expression whose literal part is a trie, so matching
-costs one scan of the sentence. A lookahead built from the pattern's own openings
-(``prefilter.guard``) ends the attempt at once at word starts where no branch can match.
+Names come from pycountry and countryinfo plus the curated lists below; everything is compiled,
+on first use, into one regular expression whose literal parts are tries, so matching costs one
+scan of the sentence. A lookahead built from the branches' literal prefixes ends the attempt at
+once at word starts where no branch can match. The organisation branch, the costliest, needs
+one of the organisation heads: an Aho–Corasick pass over the sentence finds whether one occurs,
+and sentences without one are matched with the pattern that leaves the branch out
+(``literals.Gated``).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 
-from stancekit.labeling.prefilter import guard
+from stancekit.labeling.literals import Branch, Gated, trie
 from stancekit.schema import BUNDLED
 
 # The gazetteer tags the bundled schema's types; tasks keep those the active schema has.
@@ -85,6 +87,8 @@ ORGANISATIONS = (
     "RIA Novosti", "Xinhua", "Yonhap", "Kyodo", "KCNA", "IRNA", "Anadolu", "Interfax",
     "Government of National Accord", "GNA", "LNA", "Libyan National Army",
 )
+# Organisation heads that also open a name ("Ministry of ..."); each is one of ORG_HEADS.
+MINISTRIES = ("Ministry", "Office", "Court", "Council", "Bank", "Department")
 ORG_HEADS = (
     "Ministry", "Council", "Office", "Agency", "Administration", "Army", "Navy", "Air Force",
     "Party", "Commission", "Committee", "Court", "Tribunal", "University", "Institute", "Guard",
@@ -161,27 +165,6 @@ _ORG_TOKEN = r"(?!(?:{stop})\b)(?:People's|[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w&]*(?:-[A
 _ACRONYM = r"(?P<acronym>[A-Z][A-Z0-9]{{1,5}}s?)"
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation of *words* built as a trie: fast to match, longest match first."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return (f"(?:{body})" if len(branches) == 1 else body) + "?"
-        return body
-
-    return build(trie)
-
-
 def _plural(demonym: str) -> str | None:
     if demonym.endswith(("ese", "sh", "ch", "s", "ss", "i", "x", "z")):
         return demonym + "s" if demonym.endswith("i") else None
@@ -224,26 +207,25 @@ class Gazetteer:
                              (demonyms, NORP)):
             for name in names:
                 self.labels.setdefault(name, label)
-        stop = _alternation(NOT_NAMES)
+        stop = trie(NOT_NAMES)
         name = _NAME_TOKEN.format(stop=stop)
         org = _ORG_TOKEN.format(stop=stop)
-        heads = _alternation(ORG_HEADS)
+        heads = trie(ORG_HEADS)
         connect = r"\s+(?:of|for|on)(?:\s+the)?\s+"
-        title = _alternation(TITLES)
-        body = (
-            r"(?:"
-            rf"(?P<org>{org}(?:\s+{org})*\s+{heads}(?:{connect}{org}(?:\s+(?:and\s+)?{org})*)?"
-            rf"|(?:Ministry|Office|Court|Council|Bank|Department){connect}{org}"
-            rf"(?:\s+(?:and\s+)?{org})*)"
-            rf"|(?:{title})(?:\s+(?:{title}))*\s+(?P<person>{name}(?:\s+{name}){{0,2}})"
-            rf"|(?:said|according\s+to)\s+(?P<said>{name}(?:\s+{name}){{1,2}})(?=,)"
-            rf"|(?P<lit>{_alternation(self.labels)})"
-            rf"|(?:(?<=, )|(?<=^))(?P<appos>{name}(?:\s+{name}){{1,2}})"
-            r"(?=,(?:\s+(?:a|an|the|who|\d+)\b)|,(?<!^))"
-            rf"|{_ACRONYM.format()}"
-            r")(?!\w)"
-        )
-        self.pattern = re.compile(rf"(?<![\w.]){guard(body, f'[{_UPPER}]')}{body}")
+        title = trie(TITLES)
+        name_run = rf"{name}(?:\s+{name})"
+        self.alternation = Gated([
+            Branch("org", rf"(?P<org>{org}(?:\s+{org})*\s+{heads}"
+                          rf"(?:{connect}{org}(?:\s+(?:and\s+)?{org})*)?"
+                          rf"|(?:{'|'.join(MINISTRIES)}){connect}{org}"
+                          rf"(?:\s+(?:and\s+)?{org})*)", needs=ORG_HEADS),
+            Branch("person", rf"(?:{title})(?:\s+(?:{title}))*\s+(?P<person>{name_run}{{0,2}})"),
+            Branch("said", rf"(?:said|according\s+to)\s+(?P<said>{name_run}{{1,2}})(?=,)"),
+            Branch("lit", rf"(?P<lit>{trie(self.labels)})"),
+            Branch("appos", rf"(?:(?<=, )|(?<=^))(?P<appos>{name_run}{{1,2}})"
+                            r"(?=,(?:\s+(?:a|an|the|who|\d+)\b)|,(?<!^))"),
+            Branch("acronym", _ACRONYM.format()),
+        ], head=r"(?<![\w.])", tail=r"(?!\w)", cover=f"[{_UPPER}]")
         self.acronym_stop = frozenset(ACRONYM_STOP)
         self.word_pattern = re.compile(  # the class first lets the search skip to candidates
             rf"[{_UPPER}](?<!\w.)[^\W_]*(?:-[^\W_]+|['’](?!s\b)[^\W_]+)*")
@@ -256,7 +238,7 @@ class Gazetteer:
         """
         spans = []
         labels = self.labels
-        for m in self.pattern.finditer(text):
+        for m in self.alternation.finditer(text):
             group = m.lastgroup
             if group == "lit":
                 start, end, label = m.start(), m.end(), labels[m.group()]

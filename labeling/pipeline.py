@@ -55,13 +55,13 @@ def annotate_batch(batch: dict[str, list], language: str = "en") -> dict[str, li
     out: dict[str, list] = {k: [] for k in COLUMNS}
     for doc in documents(batch):
         records = segment_document(doc, language)
-        for record, (stance, score, entities) in zip(records, predict_document(records),
-                                                     strict=True):
-            for k in SENTENCE_COLUMNS:
-                out[k].append(record.get(k))
-            out["stance"].append(stance)
-            out["stance_score"].append(score)
-            out["entities"].append(entities)
+        if not records:
+            continue
+        for k in SENTENCE_COLUMNS:
+            out[k] += [record.get(k) for record in records]
+        for k, values in zip(PREDICTION_COLUMNS, zip(*predict_document(records), strict=True),
+                             strict=True):
+            out[k] += values
     return out
 
 

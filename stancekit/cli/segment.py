@@ -8,13 +8,16 @@ from typing import Annotated
 import typer
 
 from stancekit.cli._app import app
+from stancekit.cli._engine import ENGINE, SCHEDULER
 
 CHUNK_DOCS = 64
 
 
 @app.command("segment")
 def segment(
-    corpus: Annotated[Path, typer.Argument(help="Folder of .txt articles, or a .jsonl/.csv file.")],
+    corpus: Annotated[Path, typer.Argument(
+        help="Folder of .txt articles or of .jsonl/.parquet shards, a .jsonl, .parquet or .csv "
+             "file, or a quoted glob pattern such as 'shards/*.parquet'.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Sentence records to write.")] = (
         Path("sentences.jsonl")),
     language: Annotated[str, typer.Option(help="Language code for sentence splitting.")] = "en",
@@ -23,16 +26,21 @@ def segment(
         help="Whether the first line of each .txt file is the title.")] = True,
     workers: Annotated[int, typer.Option(
         min=0, help="Processes segmenting documents (0: all cores).")] = 1,
+    engine: Annotated[str, ENGINE] = "local",
+    scheduler: Annotated[str | None, SCHEDULER] = None,
 ) -> None:
     """Split a corpus of articles into sentence records with offsets and context (JSONL)."""
     from functools import partial
 
     from tqdm import tqdm
 
+    from stancekit.engines import check_engine, ordered_map
     from stancekit.files import Outputs, write_lines
     from stancekit.labeling.corpus import read_corpus
-    from stancekit.labeling.pipeline import chunked, n_workers, parallel_map
+    from stancekit.labeling.pipeline import chunked
     from stancekit.labeling.segment import encode_documents
+
+    check_engine(engine, scheduler)
 
     counts = {"documents": 0}
 
@@ -42,8 +50,8 @@ def segment(
             counts["documents"] += 1
             yield doc
 
-    parts = parallel_map(partial(encode_documents, language=language),
-                         chunked(documents(), CHUNK_DOCS), n_workers(workers))
+    parts = ordered_map(partial(encode_documents, language=language),
+                        chunked(documents(), CHUNK_DOCS), engine, workers, scheduler)
     with Outputs([corpus]) as outputs:
         n = write_lines(output, (line for part in parts for line in part), outputs)
     typer.echo(f"{counts['documents']} documents, {n} sentences -> {output}")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from stancekit.cli._app import app, log
+from stancekit.cli._engine import ENGINE, SCHEDULER
 
 CHUNK_SENTENCES = 1024
 
@@ -25,15 +26,18 @@ def tasks(
         "--predictions/--no-predictions", help="Add stance and entity pre-annotations.")] = True,
     workers: Annotated[int, typer.Option(
         min=0, help="Processes pre-annotating and encoding tasks (0: all cores).")] = 1,
+    engine: Annotated[str, ENGINE] = "local",
+    scheduler: Annotated[str | None, SCHEDULER] = None,
 ) -> None:
     """Turn sentence records into a Label Studio import file with pre-annotations."""
     from functools import partial
 
     from tqdm import tqdm
 
+    from stancekit.engines import check_engine, ordered_map
     from stancekit.files import Outputs
     from stancekit.labeling.cues import uncued
-    from stancekit.labeling.pipeline import by_document, n_workers, parallel_map
+    from stancekit.labeling.pipeline import by_document
     from stancekit.labeling.tasks import (
         encode_tasks,
         read_sentences,
@@ -42,6 +46,7 @@ def tasks(
     )
     from stancekit.schema import active
 
+    check_engine(engine, scheduler)
     ner_model = ner_model if predictions else None
     recognizer(ner_model)  # a missing spaCy pipeline fails here, before any work
     missing = uncued(active()) if predictions else []
@@ -53,8 +58,8 @@ def tasks(
     def lines():
         records = tqdm(read_sentences(sentences), desc="tasks", unit="sentence", disable=None)
         encode = partial(encode_tasks, predictions=predictions, ner_model=ner_model)
-        for part, counts in parallel_map(encode, by_document(records, CHUNK_SENTENCES),
-                                         n_workers(workers)):
+        for part, counts in ordered_map(encode, by_document(records, CHUNK_SENTENCES), engine,
+                                        workers, scheduler):
             stances.update(counts)
             yield from part
 
