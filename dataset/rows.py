@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from stancekit.dataset.features import METADATA
@@ -105,3 +105,10 @@ def document_row(records: list[dict], documents: Mapping[str, dict] | None = Non
         "text": doc.get("text"),
         "origin": doc.get("origin"),
     }
+
+
+ROWS: dict[str, Callable[[dict, Path | str], list[dict]]] = {
+    "stance": lambda record, path: [stance_row(record, path)],
+    "entities": lambda record, path: [entities_row(record, path)],
+}
+"""Each per-sentence config's rows of one gold record (``documents`` rows group records)."""

@@ -202,7 +202,7 @@ class Spool:
         self.tasks = self.drafts = self.predictions = 0
         self.skipped: Counter = Counter()
         self.annotators: set[int] = set()
-        self._file = tempfile.TemporaryFile(buffering=1 << 20)  # noqa: SIM115 (see close)
+        self._file = tempfile.TemporaryFile(buffering=1 << 16)  # noqa: SIM115 (see close)
         self._keys: list[tuple] = []
         self._offsets = array("q")
         self._more: dict[int, list[int]] = {}
@@ -246,7 +246,8 @@ class Spool:
             for *_, unit in self._keys:
                 tasks = []
                 for offset in (self._offsets[unit], *self._more.get(unit, ())):
-                    source.seek(offset)
+                    if source.tell() != offset:  # a seek drops the read buffer
+                        source.seek(offset)
                     tasks.append(pickle.load(source))
                 yield tasks
 
