@@ -192,74 +192,82 @@ def supersede(usable: list[tuple[tuple, dict, Counter]]
     return kept, superseded
 
 
-class Spool:
-    """An export parsed and checked task by task into a temporary file, so that its units (the
-    tasks of one sentence id) come back in the order of *key* with only the keys, file offsets
-    and counts in memory."""
+Task = tuple[int | None, dict, list, list[str]]
+"""A parsed task: its id, data, usable annotations as (order key, record, what collapsed), and
+the reasons its other annotations are skipped."""
+
+
+class Units:
+    """An export's units (the tasks of one sentence id) in the order of *key*, read task by
+    task with only small state in memory.
+
+    `in_order` reads the export once and yields each task as a unit of its own for as long as
+    every task is a new sentence id that follows the one before; `units` stores the parsed
+    tasks in a temporary file and reads them back grouped and sorted, holding only the keys
+    and file offsets. Either pass also counts the tasks, drafts, predictions, skip reasons
+    and annotators.
+    """
 
     def __init__(self, path: Path | str, key: Callable[[dict], tuple]) -> None:
-        self.path = str(path)
+        self.path, self.key = str(path), key
+        self.ordered = True
+
+    def in_order(self) -> Iterator[list[Task]]:
+        """Each task as a unit while the export is in order; `ordered` then says whether all
+        of it was."""
+        last = None
+        for task, new, key, _ in self._tasks():
+            if not (new and (last is None or key > last)):
+                self.ordered = False
+                return
+            last = key
+            yield [task]
+
+    def units(self) -> Iterator[list[Task]]:
+        """Every unit, in the order of the key, each one's tasks in export order."""
+        with tempfile.TemporaryFile(buffering=1 << 16) as f:
+            keys: list[tuple] = []
+            offsets = array("q")
+            more: dict[int, list[int]] = {}
+            shared: dict = {}
+            for task, new, key, unit in self._tasks():
+                if new:
+                    keys.append((*(shared.setdefault(k, k) for k in key), unit))
+                    offsets.append(f.tell())
+                else:
+                    more.setdefault(unit, []).append(f.tell())
+                pickle.dump(task, f, pickle.HIGHEST_PROTOCOL)
+            keys.sort()
+            with no_gc():
+                for *_, unit in keys:
+                    tasks = []
+                    for offset in (offsets[unit], *more.get(unit, ())):
+                        if f.tell() != offset:  # a seek drops the read buffer
+                            f.seek(offset)
+                        tasks.append(pickle.load(f))
+                    yield tasks
+
+    def _tasks(self) -> Iterator[tuple[Task, bool, tuple, int]]:
+        """Each task parsed and checked, whether its sentence id is new, its key and unit."""
         self.tasks = self.drafts = self.predictions = 0
         self.skipped: Counter = Counter()
         self.annotators: set[int] = set()
-        self._file = tempfile.TemporaryFile(buffering=1 << 16)  # noqa: SIM115 (see close)
-        self._keys: list[tuple] = []
-        self._offsets = array("q")
-        self._more: dict[int, list[int]] = {}
-        try:
-            self._read(path, key)
-        except BaseException:
-            self.close()
-            raise
-
-    def _read(self, path: Path | str, key: Callable[[dict], tuple]) -> None:
-        seen, shared, out = _Seen(path), {}, self._file
+        seen = _Seen(self.path)
         with no_gc():
-            for position, task in enumerate(iter_tasks(path)):
-                data, parsed, n_drafts, n_predictions = parse_task(task, path, position)
+            for position, task in enumerate(iter_tasks(self.path)):
+                data, parsed, n_drafts, n_predictions = parse_task(task, self.path, position)
                 task_id = task.get("id")
                 unit, new = seen.add(task_id, position, data)
                 usable = [item for item in parsed if "reason" not in item[1]]
                 reasons = [item[1]["reason"] for item in parsed if "reason" in item[1]]
-                self.skipped.update(reasons)
-                self.annotators.update(item[1]["annotator"] for item in usable)
+                if reasons:
+                    self.skipped.update(reasons)
+                for item in usable:
+                    self.annotators.add(item[1]["annotator"])
                 self.tasks += 1
                 self.drafts += n_drafts
                 self.predictions += n_predictions
-                offset = out.tell()
-                pickle.dump((task_id, data, usable, reasons), out, pickle.HIGHEST_PROTOCOL)
-                if new:
-                    self._keys.append(tuple(shared.setdefault(k, k) for k in key(data)) + (unit,))
-                    self._offsets.append(offset)
-                else:
-                    self._more.setdefault(unit, []).append(offset)
-
-    def __len__(self) -> int:
-        return len(self._offsets)
-
-    def units(self) -> Iterator[list[tuple[int | None, dict, list, list[str]]]]:
-        """Each unit's tasks as (task id, data, usable (order, record, collapsed), skip
-        reasons), in export order within the unit, units in the order of the key."""
-        self._keys.sort()
-        source = self._file
-        with no_gc():
-            for *_, unit in self._keys:
-                tasks = []
-                for offset in (self._offsets[unit], *self._more.get(unit, ())):
-                    if source.tell() != offset:  # a seek drops the read buffer
-                        source.seek(offset)
-                    tasks.append(pickle.load(source))
-                yield tasks
-
-    def close(self) -> None:
-        """Remove the temporary file."""
-        self._file.close()
-
-    def __enter__(self) -> Spool:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
+                yield (task_id, data, usable, reasons), new, self.key(data), unit
 
 
 def parse_task(task: dict, path: Path | str, position: int = 0

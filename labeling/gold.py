@@ -13,7 +13,8 @@ from typing import TextIO
 from stancekit.files import InputError, Outputs, atomic_open
 from stancekit.labeling.export import (
     Export,
-    Spool,
+    Task,
+    Units,
     iter_units,
     no_gc,
     read_export,
@@ -139,50 +140,79 @@ def adjudicate_export(path: Path | str, gold: Path | str, queue: Path | str | No
     """Resolve a Label Studio export sentence by sentence, writing the gold records as JSONL
     and the review queue as a Label Studio import file as they come, in gold order (with
     *review*, the review project's decisions replace their sentences' gold); return the
-    stats. Only the sentences' sort keys and the counts are held in memory."""
-    from stancekit.labeling.review import decisions, review_summary, reviewed
+    stats. An export in gold order is read once; any other is read again and sorted on disk.
+    """
+    from stancekit.labeling.review import decisions, review_summary
 
-    with Spool(path, _order) as spool, \
-            contextlib.nullcontext(outputs) if outputs else Outputs() as staged, \
+    export = Units(path, _order)
+    reviews = read_export(review) if review else None
+    decided = decisions(reviews) if reviews else {}
+    with contextlib.nullcontext(outputs) if outputs else Outputs() as staged, \
             contextlib.ExitStack() as files:
-        if lead is not None and lead not in spool.annotators:
-            names = ", ".join(map(str, sorted(spool.annotators))) or "no one"
+        out = files.enter_context(atomic_open(gold, outputs=staged))
+        items = files.enter_context(atomic_open(queue, outputs=staged)) if queue else None
+        done = _Adjudication(lead, min_agreement, decided, out, items)
+        done.all(export.in_order())
+        if not export.ordered:
+            for f in filter(None, (out, items)):
+                f.seek(0)
+                f.truncate()
+            done = _Adjudication(lead, min_agreement, decided, out, items)
+            done.all(export.units())
+        if lead is not None and lead not in export.annotators:
+            names = ", ".join(map(str, sorted(export.annotators))) or "no one"
             raise InputError(path, f"--lead {lead} has no usable annotation in this export; "
                              f"annotators: {names}")
-        reviews = read_export(review) if review else None
-        decided = decisions(reviews) if reviews else {}
-        resolver = _Resolver(lead, min_agreement)
-        skipped, collapsed = Counter(spool.skipped), Counter()
-        annotations = applied = 0
-        out = files.enter_context(atomic_open(gold, outputs=staged))
-        items = _ArrayWriter(files.enter_context(atomic_open(queue, outputs=staged))
-                             if queue else None)
-        for tasks in spool.units():
-            kept, superseded = supersede([u for t in tasks for u in t[2]])
-            skipped.update(s["reason"] for s in superseded)
-            for _, c in kept:
-                collapsed.update(c)
-            annotations += len(kept)
-            votes = {r["annotator"]: r for r, _ in kept}
-            task_id, data = tasks[0][:2]
-            if data["sentence_id"] in decided:
-                record, queued = reviewed(tasks[-1][1], decided[data["sentence_id"]], votes), None
-                resolver.sentences += 1
-                resolver.resolutions[REVIEW] += 1
-                applied += 1
-            else:
-                record, _, queued = resolver.resolve({"id": task_id, "data": data}, votes,
-                                                     [r for t in tasks for r in t[3]])
-            if record is not None:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            if queued is not None:
-                items.add(review_task(queued))
-        items.close()
-    stats = resolver.stats(spool.tasks, annotations, spool.annotators, skipped, collapsed,
-                           spool.drafts, spool.predictions)
+    stats = done.resolver.stats(export.tasks, done.annotations, export.annotators,
+                                export.skipped + done.superseded, done.collapsed,
+                                export.drafts, export.predictions)
     if reviews:
-        stats["review"] = review_summary(decided, applied, reviews)
+        stats["review"] = review_summary(decided, done.applied, reviews)
     return stats
+
+
+class _Adjudication:
+    """Units resolved one at a time, their gold records and queue items written as they come."""
+
+    def __init__(self, lead: int | None, min_agreement: float, decided: dict[str, dict],
+                 gold: TextIO, queue: TextIO | None) -> None:
+        self.resolver = _Resolver(lead, min_agreement)
+        self.decided, self.gold, self.queue = decided, gold, _ArrayWriter(queue)
+        self.superseded: Counter = Counter()
+        self.collapsed: Counter = Counter()
+        self.annotations = self.applied = 0
+
+    def all(self, units: Iterable[list[Task]]) -> None:
+        """Resolve and write every unit, then close the queue's list."""
+        for tasks in units:
+            self.add(tasks)
+        self.queue.close()
+
+    def add(self, tasks: list[Task]) -> None:
+        """Resolve one unit (the tasks of one sentence id) and write what it gives."""
+        from stancekit.labeling.review import reviewed
+
+        kept, superseded = supersede([u for t in tasks for u in t[2]])
+        if superseded:
+            self.superseded.update(s["reason"] for s in superseded)
+        for _, collapsed in kept:
+            if collapsed:
+                self.collapsed.update(collapsed)
+        self.annotations += len(kept)
+        votes = {r["annotator"]: r for r, _ in kept}
+        task_id, data = tasks[0][:2]
+        if data["sentence_id"] in self.decided:
+            record, queued = reviewed(tasks[-1][1], self.decided[data["sentence_id"]], votes), None
+            self.resolver.sentences += 1
+            self.resolver.resolutions[REVIEW] += 1
+            self.applied += 1
+        else:
+            record, _, queued = self.resolver.resolve({"id": task_id, "data": data}, votes,
+                                                      [r for t in tasks for r in t[3]])
+        if record is not None:
+            self.gold.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if queued is not None:
+            self.queue.add(review_task(queued))
 
 
 class _ArrayWriter:
