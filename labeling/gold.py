@@ -176,6 +176,9 @@ class _Adjudication:
 
     def __init__(self, lead: int | None, min_agreement: float, decided: dict[str, dict],
                  gold: TextIO, queue: TextIO | None) -> None:
+        from stancekit.labeling.review import reviewed
+
+        self.reviewed = reviewed
         self.resolver = _Resolver(lead, min_agreement)
         self.decided, self.gold, self.queue = decided, gold, _ArrayWriter(queue)
         self.superseded: Counter = Counter()
@@ -190,8 +193,6 @@ class _Adjudication:
 
     def add(self, tasks: list[Task]) -> None:
         """Resolve one unit (the tasks of one sentence id) and write what it gives."""
-        from stancekit.labeling.review import reviewed
-
         kept, superseded = supersede([u for t in tasks for u in t[2]])
         if superseded:
             self.superseded.update(s["reason"] for s in superseded)
@@ -202,7 +203,8 @@ class _Adjudication:
         votes = {r["annotator"]: r for r, _ in kept}
         task_id, data = tasks[0][:2]
         if data["sentence_id"] in self.decided:
-            record, queued = reviewed(tasks[-1][1], self.decided[data["sentence_id"]], votes), None
+            record = self.reviewed(tasks[-1][1], self.decided[data["sentence_id"]], votes)
+            queued = None
             self.resolver.sentences += 1
             self.resolver.resolutions[REVIEW] += 1
             self.applied += 1
