@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from stancekit.dataset.features import METADATA
 from stancekit.dataset.tokens import SpanError, bio_tags
+from stancekit.events.table import events_rows
 from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
@@ -105,3 +106,11 @@ def document_row(records: list[dict], documents: Mapping[str, dict] | None = Non
         "text": doc.get("text"),
         "origin": doc.get("origin"),
     }
+
+
+ROWS: dict[str, Callable[[dict, Path | str], list[dict]]] = {
+    "stance": lambda record, path: [stance_row(record, path)],
+    "entities": lambda record, path: [entities_row(record, path)],
+    "events": events_rows,
+}
+"""Each per-sentence config's rows of one gold record (``documents`` rows group records)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
@@ -12,85 +13,119 @@ from stancekit.splits import SPLIT_NAMES
 NOT_RECORDED = "not recorded"
 
 
-def dataset_stats(gold: list[dict], assignment: Mapping[str, str], resolution: Mapping,
+def dataset_stats(gold: Iterable[dict], assignment: Mapping[str, str], resolution: Mapping,
                   alpha: float | None = None, leakage: Mapping[str, int] | None = None,
                   documents: Mapping[str, dict] | None = None) -> dict:
     """Sizes, stance distribution per split, agreement, annotators and corpus origin (with the
     source repositories when *documents* records them)."""
-    names = [n for n in SPLIT_NAMES if n in set(assignment.values())]
-    splits = {n: {"documents": 0, "sentences": 0, "entities": 0, "dyads": 0,
-                  "labels": dict.fromkeys(SCHEMA.stance_names, 0)} for n in names}
-    for split in assignment.values():
-        splits[split]["documents"] += 1
-    for r in gold:
-        s = splits[assignment[r["doc_id"]]]
+    stats = DatasetStats(assignment, documents)
+    for record in gold:
+        stats.add(record)
+    return stats.result(resolution, alpha, leakage)
+
+
+class DatasetStats:
+    """The statistics of `dataset_stats`, counted one gold record at a time."""
+
+    def __init__(self, assignment: Mapping[str, str],
+                 documents: Mapping[str, dict] | None = None) -> None:
+        self.assignment, self.documents = assignment, documents or {}
+        names = [n for n in SPLIT_NAMES if n in set(assignment.values())]
+        self.splits = {n: {"documents": 0, "sentences": 0, "entities": 0, "dyads": 0,
+                           "labels": dict.fromkeys(SCHEMA.stance_names, 0)} for n in names}
+        for split in assignment.values():
+            self.splits[split]["documents"] += 1
+        self.agreement, self.multi = array("d"), array("d")
+        self.dates: list = []
+        self.annotators: set = set()
+        self.resolutions: Counter = Counter()
+        self.last: dict[str, tuple] = {}
+        self.by = {"source": {}, "stratum": {}}
+        self.languages: set[str] = set()
+        self.provenance: dict[tuple[str, str], dict] = {}
+
+    def __len__(self) -> int:
+        """The number of records added."""
+        return len(self.agreement)
+
+    def add(self, r: dict) -> None:
+        """Count one gold record."""
+        s = self.splits[self.assignment[r["doc_id"]]]
         s["sentences"] += 1
         s["entities"] += len(r.get("entities", []))
         s["dyads"] += len(r.get("dyads", []))
         s["labels"][r["stance"]] += 1
-    multi = [r for r in gold if r.get("n_annotations", 1) > 1]
-    dates = sorted(r["date"] for r in gold if r.get("date"))
-    return {
-        "documents": len(assignment),
-        "sentences": len(gold),
-        "splits": splits,
-        "agreement": {
-            "mean": _mean(r.get("agreement", 1.0) for r in gold),
-            "multiply_annotated": len(multi),
-            "multiply_annotated_share": round(len(multi) / len(gold), 4) if gold else None,
-            "mean_multiply_annotated": _mean(r["agreement"] for r in multi),
-            "krippendorff_alpha": None if alpha is None else round(alpha, 4),
-        },
-        "annotators": len({a for r in gold for a in r.get("annotators", [])}),
-        "resolution": dict(sorted(Counter(r.get("resolution", "single") for r in gold).items())),
-        "excluded": dict(resolution.get("excluded", {})),
-        "skipped_annotations": dict(resolution.get("skipped", {})),
-        "sources": dict(sorted(Counter(r.get("source") or "not recorded" for r in
-                                       {r["doc_id"]: r for r in gold}.values()).items(),
-                               key=lambda kv: (-kv[1], kv[0]))),
-        "dates": [dates[0], dates[-1]] if dates else None,
-        "leakage": dict(leakage or {}),
-        "by_source": _by(gold, "source"),
-        "by_stratum": _by(gold, "stratum"),
-        "licenses": dict(sorted(Counter(r.get("license") or "not recorded" for r in
-                                        {r["doc_id"]: r for r in gold}.values()).items())),
-        "languages": sorted({r["language"] for r in gold if r.get("language")}),
-        "provenance": _provenance(gold, documents or {}),
-    }
+        self.agreement.append(r.get("agreement", 1.0))
+        if r.get("n_annotations", 1) > 1:
+            self.multi.append(r["agreement"])
+        if r.get("date"):
+            date = r["date"]
+            self.dates = [min(self.dates[0], date), max(self.dates[1], date)] if self.dates \
+                else [date, date]
+        self.annotators.update(r.get("annotators", []))
+        self.resolutions[r.get("resolution", "single")] += 1
+        self.last[r["doc_id"]] = (r.get("source"), r.get("license"))
+        for key, counts in self.by.items():
+            if r.get(key):
+                counts.setdefault(r[key], dict.fromkeys(SCHEMA.stance_names, 0))[r["stance"]] += 1
+        if r.get("language"):
+            self.languages.add(r["language"])
+        self._provenance(r)
 
-
-def _provenance(gold: list[dict], documents: Mapping[str, dict]) -> list[dict]:
-    """Documents, sentences, URL hosts and repositories of each recorded source and licence."""
-    out: dict[tuple[str, str], dict] = {}
-    for r in gold:
+    def _provenance(self, r: dict) -> None:
+        """Documents, sentences, URL hosts and repositories of each recorded source and
+        licence."""
         if not (r.get("source") or r.get("license")):
-            continue
+            return
         key = (r.get("source") or NOT_RECORDED, r.get("license") or NOT_RECORDED)
-        row = out.setdefault(key, {"source": key[0], "license": key[1], "documents": set(),
-                                   "sentences": 0, "hosts": set(), "repositories": set()})
+        row = self.provenance.setdefault(key, {"source": key[0], "license": key[1],
+                                               "documents": set(), "sentences": 0,
+                                               "hosts": set(), "repositories": set()})
         row["documents"].add(r["doc_id"])
         row["sentences"] += 1
         if r.get("url"):
             url = urlsplit(r["url"])
             row["hosts"].add(f"{url.scheme}://{url.netloc}")
-        origin = (documents.get(r["doc_id"]) or {}).get("origin")
+        origin = (self.documents.get(r["doc_id"]) or {}).get("origin")
         if origin:
             row["repositories"].add(origin["repository"])
-    return [{**row, "documents": len(row["documents"]), "hosts": sorted(row["hosts"]),
-             "repositories": sorted(row["repositories"])} for _, row in sorted(out.items())]
+
+    def result(self, resolution: Mapping, alpha: float | None = None,
+               leakage: Mapping[str, int] | None = None) -> dict:
+        """The statistics of the records added."""
+        n = len(self.agreement)
+        sources = Counter(source or NOT_RECORDED for source, _ in self.last.values())
+        licenses = Counter(license or NOT_RECORDED for _, license in self.last.values())
+        return {
+            "documents": len(self.assignment),
+            "sentences": n,
+            "splits": self.splits,
+            "agreement": {
+                "mean": _mean(self.agreement),
+                "multiply_annotated": len(self.multi),
+                "multiply_annotated_share": round(len(self.multi) / n, 4) if n else None,
+                "mean_multiply_annotated": _mean(self.multi),
+                "krippendorff_alpha": None if alpha is None else round(alpha, 4),
+            },
+            "annotators": len(self.annotators),
+            "resolution": dict(sorted(self.resolutions.items())),
+            "excluded": dict(resolution.get("excluded", {})),
+            "skipped_annotations": dict(resolution.get("skipped", {})),
+            "sources": dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "dates": self.dates or None,
+            "leakage": dict(leakage or {}),
+            "by_source": dict(sorted(self.by["source"].items())),
+            "by_stratum": dict(sorted(self.by["stratum"].items())),
+            "licenses": dict(sorted(licenses.items())),
+            "languages": sorted(self.languages),
+            "provenance": [{**row, "documents": len(row["documents"]),
+                            "hosts": sorted(row["hosts"]),
+                            "repositories": sorted(row["repositories"])}
+                           for _, row in sorted(self.provenance.items())],
+        }
 
 
-def _by(gold: list[dict], key: str) -> dict[str, dict[str, int]]:
-    """Stance counts per value of *key* (source, stratum), for the values that are recorded."""
-    out: dict[str, dict[str, int]] = {}
-    for r in gold:
-        if r.get(key):
-            out.setdefault(r[key], dict.fromkeys(SCHEMA.stance_names, 0))[r["stance"]] += 1
-    return dict(sorted(out.items()))
-
-
-def _mean(values: Iterable[float]) -> float | None:
-    values = list(values)
+def _mean(values: array) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import io
+import itertools
+import pickle
+import tempfile
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from stancekit.files import InputError, read_json
+import ijson
+
+from stancekit.files import InputError, read_json, require_file
 from stancekit.labeling.config import COMMENT_CONTROL, CONTEXT_HTML, UNSURE, UNSURE_CONTROL
 from stancekit.schema import SCHEMA, active_file
 
@@ -45,18 +53,44 @@ class Export:
 def read_export(path: Path | str) -> Export:
     """Parse and validate a Label Studio JSON export (or a tasks file with predictions)."""
     with no_gc():
-        tasks = read_json(path)
-        if not isinstance(tasks, list):
-            raise InputError(path, f"expected a JSON list of tasks, got a JSON "
-                             f"{type(tasks).__name__}")
-        return parse_tasks(_drain(tasks), path)
+        return parse_tasks(iter_tasks(path), path)
 
 
-def _drain(tasks: list) -> Iterator:
-    """The items of *tasks* in order, each released as soon as it is handed out."""
-    tasks.reverse()
-    while tasks:
-        yield tasks.pop()
+def iter_tasks(path: Path | str) -> Iterator:
+    """The items of a JSON list of tasks, read one at a time (by ijson's C backend where
+    installed); a file that is no JSON list is an error naming it (and, for invalid JSON, the
+    line and column)."""
+    path = require_file(path)
+    done = 0
+    try:
+        with open(path, "rb") as f:
+            if _first_char(f) == b"[":
+                for task in ijson.items(f, "item", use_float=True):
+                    yield task
+                    done += 1
+                return
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e.strerror}") from None
+    except (ijson.JSONError, ValueError):
+        pass
+    # Not a list, or JSON that ijson refuses: the json module accepts it or locates the error.
+    tasks = read_json(path)
+    if not isinstance(tasks, list):
+        raise InputError(path, f"expected a JSON list of tasks, got a JSON "
+                         f"{type(tasks).__name__}")
+    yield from itertools.islice(tasks, done, None)
+
+
+def _first_char(f: BinaryIO) -> bytes:
+    """The first byte after leading JSON whitespace, with *f* left at it."""
+    while True:
+        char = f.read(1)
+        if char not in _WHITESPACE:
+            f.seek(-len(char), io.SEEK_CUR)
+            return char
+
+
+_WHITESPACE = (b" ", b"\t", b"\n", b"\r")
 
 
 @contextlib.contextmanager
@@ -71,49 +105,169 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
+class _Seen:
+    """The state of the checks across tasks, small per key: the task ids, and per sentence id
+    its unit number, first task's position and a hash of its text. The file is read again
+    only to name the first task in an error."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        self.ids: set[int] = set()
+        self.units: dict[str, int] = {}
+        self.first = array("q")
+        self.texts = array("q")
+
+    def add(self, task_id: int | None, position: int, data: dict) -> tuple[int, bool]:
+        """The task's unit (one per distinct sentence id) and whether it is new; two tasks
+        with one id, or with one sentence id and different texts, are an error."""
+        if task_id is not None:
+            if task_id in self.ids:
+                first = next(i for i, t in enumerate(iter_tasks(self.path))
+                             if isinstance(t, dict) and type(t.get("id")) is int
+                             and t["id"] == task_id)
+                raise InputError(self.path, f"the task at position {first} has the same id",
+                                 record=f"task {task_id} at position {position}", field="id")
+            self.ids.add(task_id)
+        sid, text = data["sentence_id"], data["text"]
+        unit = self.units.setdefault(sid, len(self.units))
+        if unit == len(self.first):
+            self.first.append(position)
+            self.texts.append(hash(text))
+            return unit, True
+        if self.texts[unit] != hash(text):
+            first = next(itertools.islice(iter_tasks(self.path), self.first[unit], None))
+            where = _Where(self.path, task_id, position)
+            where.sentence_id = sid
+            raise where.error(f"{_Where(self.path, first.get('id'), self.first[unit]).task()} "
+                              f"has the same sentence_id with a different text "
+                              f"({first['data']['text']!r}, here {text!r})", "data.text")
+        return unit, False
+
+
 def parse_tasks(tasks: Iterable[dict], path: Path | str) -> Export:
     """Normalize tasks one at a time; a later annotation of an annotator supersedes theirs.
 
     Two tasks with one id, or with one sentence id and different texts, are an error.
     """
     export = Export(str(path))
-    latest: dict[tuple[str, int], tuple[tuple, dict]] = {}
-    usable: list[tuple[dict, Counter]] = []
-    positions: dict[int, int] = {}
-    sentences: dict[str, tuple[int | None, int, str]] = {}
+    seen = _Seen(path)
+    usable: list[tuple[tuple, dict, Counter]] = []
     for position, task in enumerate(tasks):
         data, parsed, n_drafts, n_predictions = parse_task(task, path, position)
-        task_id = task.get("id")
-        if task_id is not None and positions.setdefault(task_id, position) != position:
-            raise InputError(path, f"the task at position {positions[task_id]} has the same id",
-                             record=f"task {task_id} at position {position}", field="id")
-        first = sentences.setdefault(data["sentence_id"], (task_id, position, data["text"]))
-        if first[2] != data["text"]:
-            where = _Where(path, task_id, position)
-            where.sentence_id = data["sentence_id"]
-            raise where.error(f"{_Where(path, *first[:2]).task()} has the same sentence_id with "
-                              f"a different text ({first[2]!r}, here {data['text']!r})",
-                              "data.text")
-        export.tasks.append({"id": task_id, "data": data})
+        seen.add(task.get("id"), position, data)
+        export.tasks.append({"id": task.get("id"), "data": data})
         export.drafts += n_drafts
         export.predictions += n_predictions
-        for order, outcome, collapsed in parsed:
-            if "reason" in outcome:
-                export.skipped.append(outcome)
-                continue
-            key = (outcome["sentence_id"], outcome["annotator"])
-            usable.append((outcome, collapsed))
-            if key not in latest or order > latest[key][0]:
-                latest[key] = (order, outcome)
-    for record, collapsed in usable:
+        for item in parsed:
+            if "reason" in item[1]:
+                export.skipped.append(item[1])
+            else:
+                usable.append(item)
+    kept, superseded = supersede(usable)
+    for record, collapsed in kept:
+        export.records.append(record)
+        export.collapsed.update(collapsed)
+    export.skipped += superseded
+    return export
+
+
+def supersede(usable: list[tuple[tuple, dict, Counter]]
+              ) -> tuple[list[tuple[dict, Counter]], list[dict]]:
+    """Of (order key, record, what collapsed) in export order: the records that stay, each
+    with what collapsed in it, and a skip for each record an annotator's later annotation of
+    the same sentence supersedes."""
+    latest: dict[tuple[str, int], tuple[tuple, dict]] = {}
+    for order, record, _ in usable:
+        key = (record["sentence_id"], record["annotator"])
+        if key not in latest or order > latest[key][0]:
+            latest[key] = (order, record)
+    kept, superseded = [], []
+    for _, record, collapsed in usable:
         winner = latest[record["sentence_id"], record["annotator"]][1]
         if winner is record:
-            export.records.append(record)
-            export.collapsed.update(collapsed)
+            kept.append((record, collapsed))
         else:
-            export.skipped.append(_skip(record["task_id"], record["annotation_id"], "superseded",
-                                        record["sentence_id"], winner["annotation_id"]))
-    return export
+            superseded.append(_skip(record["task_id"], record["annotation_id"], "superseded",
+                                    record["sentence_id"], winner["annotation_id"]))
+    return kept, superseded
+
+
+Task = tuple[int | None, dict, list, list[str]]
+"""A parsed task: its id, data, usable annotations as (order key, record, what collapsed), and
+the reasons its other annotations are skipped."""
+
+
+class Units:
+    """An export's units (the tasks of one sentence id) in the order of *key*, read task by
+    task with only small state in memory.
+
+    `in_order` reads the export once and yields each task as a unit of its own for as long as
+    every task is a new sentence id that follows the one before; `units` stores the parsed
+    tasks in a temporary file and reads them back grouped and sorted, holding only the keys
+    and file offsets. Either pass also counts the tasks, drafts, predictions, skip reasons
+    and annotators.
+    """
+
+    def __init__(self, path: Path | str, key: Callable[[dict], tuple]) -> None:
+        self.path, self.key = str(path), key
+        self.ordered = True
+
+    def in_order(self) -> Iterator[list[Task]]:
+        """Each task as a unit while the export is in order; `ordered` then says whether all
+        of it was."""
+        last = None
+        for task, new, key, _ in self._tasks():
+            if not (new and (last is None or key > last)):
+                self.ordered = False
+                return
+            last = key
+            yield [task]
+
+    def units(self) -> Iterator[list[Task]]:
+        """Every unit, in the order of the key, each one's tasks in export order."""
+        with tempfile.TemporaryFile(buffering=1 << 16) as f:
+            keys: list[tuple] = []
+            offsets = array("q")
+            more: dict[int, list[int]] = {}
+            shared: dict = {}
+            for task, new, key, unit in self._tasks():
+                if new:
+                    keys.append((*(shared.setdefault(k, k) for k in key), unit))
+                    offsets.append(f.tell())
+                else:
+                    more.setdefault(unit, []).append(f.tell())
+                pickle.dump(task, f, pickle.HIGHEST_PROTOCOL)
+            keys.sort()
+            with no_gc():
+                for *_, unit in keys:
+                    tasks = []
+                    for offset in (offsets[unit], *more.get(unit, ())):
+                        if f.tell() != offset:  # a seek drops the read buffer
+                            f.seek(offset)
+                        tasks.append(pickle.load(f))
+                    yield tasks
+
+    def _tasks(self) -> Iterator[tuple[Task, bool, tuple, int]]:
+        """Each task parsed and checked, whether its sentence id is new, its key and unit."""
+        self.tasks = self.drafts = self.predictions = 0
+        self.skipped: Counter = Counter()
+        self.annotators: set[int] = set()
+        seen = _Seen(self.path)
+        with no_gc():
+            for position, task in enumerate(iter_tasks(self.path)):
+                data, parsed, n_drafts, n_predictions = parse_task(task, self.path, position)
+                task_id = task.get("id")
+                unit, new = seen.add(task_id, position, data)
+                usable = [item for item in parsed if "reason" not in item[1]]
+                reasons = [item[1]["reason"] for item in parsed if "reason" in item[1]]
+                if reasons:
+                    self.skipped.update(reasons)
+                for item in usable:
+                    self.annotators.add(item[1]["annotator"])
+                self.tasks += 1
+                self.drafts += n_drafts
+                self.predictions += n_predictions
+                yield (task_id, data, usable, reasons), new, self.key(data), unit
 
 
 def parse_task(task: dict, path: Path | str, position: int = 0

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
-from stancekit.labeling.export import Export, iter_units, no_gc, read_export, span_key
+from stancekit.files import InputError, Outputs, atomic_open
+from stancekit.labeling.export import (
+    Export,
+    Task,
+    Units,
+    iter_units,
+    no_gc,
+    read_export,
+    span_key,
+    supersede,
+)
 from stancekit.labeling.results import annotation_result
 from stancekit.schema import SCHEMA
 
 MIN_AGREEMENT = 0.67
 RESOLUTIONS = ("single", "unanimous", "majority", "ground_truth", "lead")
+REVIEW = "review"
+"""The resolution of a sentence whose gold a reviewer decided."""
 
 
 @dataclass
@@ -33,58 +48,192 @@ def resolve_export(path: Path | str, lead: int | None = None,
         return resolve(read_export(path), lead=lead, min_agreement=min_agreement)
 
 
+class _Resolver:
+    """Resolves one sentence at a time and counts how."""
+
+    def __init__(self, lead: int | None, min_agreement: float) -> None:
+        self.lead, self.min_agreement = lead, min_agreement
+        self.resolutions: Counter = Counter()
+        self.excluded: Counter = Counter()
+        self.queued: Counter = Counter()
+        self.sentences = 0
+
+    def resolve(self, task: dict, votes: dict[int, dict], unusable: Iterable[str]
+                ) -> tuple[dict | None, dict | None, dict | None]:
+        """The gold record, exclusion and queue item (each None if there is none) of the
+        sentence of *task*, from its usable *votes* and the reasons of its unusable ones."""
+        self.sentences += 1
+        data, sid = task["data"], task["data"]["sentence_id"]
+        if not votes:
+            reasons = sorted(set(unusable))
+            reason = (f"{reasons[0]} only" if len(reasons) == 1
+                      else "no usable annotation" if reasons else "no annotation")
+            self.excluded[reason] += 1
+            return None, _excluded(task, reason), None
+        stance, resolution, review = _vote(votes, self.lead, self.min_agreement)
+        why = " and ".join(filter(None, (review, _span_disagreement(votes))))
+        queued = None
+        if why:
+            self.queued[why] += 1
+            queued = {"sentence_id": sid, "task_id": task["id"], "reason": why,
+                      "stance": stance, "data": data,
+                      "annotations": [votes[a] for a in sorted(votes)]}
+        if stance is None:
+            self.excluded[review] += 1
+            return None, _excluded(task, review), queued
+        winner = _winner(votes, stance, self.lead)
+        agreeing = sum(r["stance"] == stance for r in votes.values())
+        self.resolutions[resolution] += 1
+        return ({**data, "stance": stance, "entities": winner["entities"],
+                 "dyads": winner["dyads"], "n_annotations": len(votes),
+                 "agreement": round(agreeing / len(votes), 4),
+                 "annotators": sorted(votes), "resolution": resolution}, None, queued)
+
+    def stats(self, tasks: int, annotations: int, annotators: Iterable[int],
+              skipped: Counter, collapsed: Counter, drafts: int, predictions: int) -> dict:
+        """The counts of a resolution, with those of the export it read."""
+        return {
+            "tasks": tasks,
+            "sentences": self.sentences,
+            "annotations": annotations,
+            "annotators": sorted(annotators),
+            "gold": sum(self.resolutions.values()),
+            "resolution": {r: self.resolutions[r] for r in (*RESOLUTIONS, REVIEW)
+                           if self.resolutions[r]},
+            "excluded": dict(sorted(self.excluded.items())),
+            "queued": dict(sorted(self.queued.items())),
+            "skipped": dict(sorted(skipped.items())),
+            "collapsed": dict(sorted(collapsed.items())),
+            "drafts": drafts,
+            "predictions": predictions,
+        }
+
+
 def resolve(export: Export, lead: int | None = None,
             min_agreement: float = MIN_AGREEMENT) -> Resolution:
     """Resolve each sentence: ground truth, else strict majority, else the lead annotator."""
     unusable: dict[str, list[str]] = {}
     for item in export.skipped:
         unusable.setdefault(item["sentence_id"], []).append(item["reason"])
+    resolver = _Resolver(lead, min_agreement)
     gold, excluded, queue = [], [], []
-    resolutions: Counter = Counter()
     for task, votes in iter_units(export):
-        data, sid = task["data"], task["data"]["sentence_id"]
-        if not votes:
-            reasons = sorted(set(unusable.get(sid, ())))
-            reason = (f"{reasons[0]} only" if len(reasons) == 1
-                      else "no usable annotation" if reasons else "no annotation")
-            excluded.append(_excluded(task, reason))
-            continue
-        stance, resolution, review = _vote(votes, lead, min_agreement)
-        why = " and ".join(filter(None, (review, _span_disagreement(votes))))
-        if why:
-            queue.append({"sentence_id": sid, "task_id": task["id"], "reason": why,
-                          "stance": stance, "data": data,
-                          "annotations": [votes[a] for a in sorted(votes)]})
-        if stance is None:
-            excluded.append(_excluded(task, review))
-            continue
-        winner = _winner(votes, stance, lead)
-        agreeing = sum(r["stance"] == stance for r in votes.values())
-        resolutions[resolution] += 1
-        gold.append({**data, "stance": stance, "entities": winner["entities"],
-                     "dyads": winner["dyads"], "n_annotations": len(votes),
-                     "agreement": round(agreeing / len(votes), 4),
-                     "annotators": sorted(votes), "resolution": resolution})
+        outcome = resolver.resolve(task, votes, unusable.get(task["data"]["sentence_id"], ()))
+        for items, item in zip((gold, excluded, queue), outcome, strict=True):
+            if item is not None:
+                items.append(item)
     gold.sort(key=_order)
     excluded.sort(key=lambda e: _order(e["data"]))
     queue.sort(key=lambda q: _order(q["data"]))
     for e in excluded:
         del e["data"]
-    stats = {
-        "tasks": len(export.tasks),
-        "sentences": len(gold) + len(excluded),
-        "annotations": len(export.records),
-        "annotators": export.annotators,
-        "gold": len(gold),
-        "resolution": {r: resolutions[r] for r in RESOLUTIONS if resolutions[r]},
-        "excluded": _tally(e["reason"] for e in excluded),
-        "queued": _tally(q["reason"] for q in queue),
-        "skipped": _tally(s["reason"] for s in export.skipped),
-        "collapsed": dict(sorted(export.collapsed.items())),
-        "drafts": export.drafts,
-        "predictions": export.predictions,
-    }
+    stats = resolver.stats(len(export.tasks), len(export.records), export.annotators,
+                           Counter(s["reason"] for s in export.skipped), export.collapsed,
+                           export.drafts, export.predictions)
     return Resolution(gold, excluded, queue, export.skipped, stats)
+
+
+def adjudicate_export(path: Path | str, gold: Path | str, queue: Path | str | None = None,
+                      lead: int | None = None, min_agreement: float = MIN_AGREEMENT,
+                      review: Path | str | None = None, outputs: Outputs | None = None
+                      ) -> dict:
+    """Resolve a Label Studio export sentence by sentence, writing the gold records as JSONL
+    and the review queue as a Label Studio import file as they come, in gold order (with
+    *review*, the review project's decisions replace their sentences' gold); return the
+    stats. An export in gold order is read once; any other is read again and sorted on disk.
+    """
+    from stancekit.labeling.review import decisions, review_summary
+
+    export = Units(path, _order)
+    reviews = read_export(review) if review else None
+    decided = decisions(reviews) if reviews else {}
+    with contextlib.nullcontext(outputs) if outputs else Outputs() as staged, \
+            contextlib.ExitStack() as files:
+        out = files.enter_context(atomic_open(gold, outputs=staged))
+        items = files.enter_context(atomic_open(queue, outputs=staged)) if queue else None
+        done = _Adjudication(lead, min_agreement, decided, out, items)
+        done.all(export.in_order())
+        if not export.ordered:
+            for f in filter(None, (out, items)):
+                f.seek(0)
+                f.truncate()
+            done = _Adjudication(lead, min_agreement, decided, out, items)
+            done.all(export.units())
+        if lead is not None and lead not in export.annotators:
+            names = ", ".join(map(str, sorted(export.annotators))) or "no one"
+            raise InputError(path, f"--lead {lead} has no usable annotation in this export; "
+                             f"annotators: {names}")
+    stats = done.resolver.stats(export.tasks, done.annotations, export.annotators,
+                                export.skipped + done.superseded, done.collapsed,
+                                export.drafts, export.predictions)
+    if reviews:
+        stats["review"] = review_summary(decided, done.applied, reviews)
+    return stats
+
+
+class _Adjudication:
+    """Units resolved one at a time, their gold records and queue items written as they come."""
+
+    def __init__(self, lead: int | None, min_agreement: float, decided: dict[str, dict],
+                 gold: TextIO, queue: TextIO | None) -> None:
+        from stancekit.labeling.review import reviewed
+
+        self.reviewed = reviewed
+        self.resolver = _Resolver(lead, min_agreement)
+        self.decided, self.gold, self.queue = decided, gold, _ArrayWriter(queue)
+        self.superseded: Counter = Counter()
+        self.collapsed: Counter = Counter()
+        self.annotations = self.applied = 0
+
+    def all(self, units: Iterable[list[Task]]) -> None:
+        """Resolve and write every unit, then close the queue's list."""
+        for tasks in units:
+            self.add(tasks)
+        self.queue.close()
+
+    def add(self, tasks: list[Task]) -> None:
+        """Resolve one unit (the tasks of one sentence id) and write what it gives."""
+        kept, superseded = supersede([u for t in tasks for u in t[2]])
+        if superseded:
+            self.superseded.update(s["reason"] for s in superseded)
+        for _, collapsed in kept:
+            if collapsed:
+                self.collapsed.update(collapsed)
+        self.annotations += len(kept)
+        votes = {r["annotator"]: r for r, _ in kept}
+        task_id, data = tasks[0][:2]
+        if data["sentence_id"] in self.decided:
+            record = self.reviewed(tasks[-1][1], self.decided[data["sentence_id"]], votes)
+            queued = None
+            self.resolver.sentences += 1
+            self.resolver.resolutions[REVIEW] += 1
+            self.applied += 1
+        else:
+            record, _, queued = self.resolver.resolve({"id": task_id, "data": data}, votes,
+                                                      [r for t in tasks for r in t[3]])
+        if record is not None:
+            self.gold.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if queued is not None:
+            self.queue.add(review_task(queued))
+
+
+class _ArrayWriter:
+    """Writes a JSON list item by item, in the bytes of ``dumps(items)`` (nowhere without a
+    file)."""
+
+    def __init__(self, f: TextIO | None) -> None:
+        self.f, self.empty = f, True
+
+    def add(self, item: object) -> None:
+        if self.f is None:
+            return
+        self.f.write(("[\n  " if self.empty else ",\n  ")
+                     + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        self.empty = False
+
+    def close(self) -> None:
+        if self.f is not None:
+            self.f.write("[]\n" if self.empty else "\n]\n")
 
 
 def _vote(votes: dict[int, dict], lead: int | None,
@@ -153,11 +302,15 @@ def _tally(reasons: Iterable[str]) -> dict[str, int]:
 
 def review_tasks(queue: list[dict]) -> list[dict]:
     """Label Studio import tasks for the queue: each annotator's version as a prediction."""
-    return [{"data": item["data"],
-             "predictions": [_prediction(r) for r in item["annotations"]],
-             "meta": {"reason": item["reason"], "task_id": item["task_id"],
-                      "stance": item["stance"]}}
-            for item in queue]
+    return [review_task(item) for item in queue]
+
+
+def review_task(item: dict) -> dict:
+    """The Label Studio import task of one queue item."""
+    return {"data": item["data"],
+            "predictions": [_prediction(r) for r in item["annotations"]],
+            "meta": {"reason": item["reason"], "task_id": item["task_id"],
+                     "stance": item["stance"]}}
 
 
 def _prediction(record: dict) -> dict:

@@ -302,14 +302,12 @@ def stage_push(work: Path, n: int) -> tuple[int, float, float]:
 
 
 def stage_gold(work: Path, workers: int) -> tuple[int, float]:
-    """Parse the export, resolve gold labels and write them as JSONL."""
-    from stancekit.labeling.gold import resolve_export
+    """Parse the export, resolve gold labels and write them as JSONL, sentence by sentence."""
+    from stancekit.labeling.gold import adjudicate_export
 
     start = time.perf_counter()
-    resolution = resolve_export(work / "export.json")
-    with atomic_open(work / "gold.jsonl") as f:
-        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in resolution.gold)
-    return resolution.stats["sentences"], time.perf_counter() - start
+    stats = adjudicate_export(work / "export.json", work / "gold.jsonl")
+    return stats["sentences"], time.perf_counter() - start
 
 
 def peer_conll(work: Path, workers: int) -> tuple[int, float]:
@@ -328,24 +326,26 @@ def peer_conll(work: Path, workers: int) -> tuple[int, float]:
 
 
 def stage_dataset(work: Path, workers: int) -> tuple[int, float]:
-    """Gold records to the Hugging Face dataset folder: splits, parquet, stats, card."""
-    from stancekit.dataset import build_dataset, write_dataset
+    """Gold records to the Hugging Face dataset folder: splits, parquet, stats, card, reading
+    the gold JSONL twice (for the splits, then for the rest) and writing a row group at a
+    time."""
+    from stancekit.dataset.build import write_streaming
     from stancekit.dataset.card import dataset_card
-    from stancekit.dataset.stats import dataset_stats
+    from stancekit.dataset.stats import DatasetStats
+    from stancekit.files import iter_jsonl
     from stancekit.splits import assign_documents, split_fractions
 
     start = time.perf_counter()
-    with open(work / "gold.jsonl", encoding="utf-8") as f:
-        gold = [json.loads(line) for line in f]
+    gold = work / "gold.jsonl"
     fractions = split_fractions(0.2)
-    assignment = assign_documents(gold, fractions, 13)
-    datasets = build_dataset(gold, assignment)
-    stats = dataset_stats(gold, assignment, {})
-    num_bytes = {c: {s: ds.data.nbytes for s, ds in dd.items()} for c, dd in datasets.items()}
+    assignment = assign_documents((r for _, r in iter_jsonl(gold)), fractions, 13)
+    stats = DatasetStats(assignment)
     manifest = {"method": "bench", "seed": 13, "fractions": fractions}
-    write_dataset(datasets, work / "dataset",
-                  {"README.md": dataset_card(stats, manifest, num_bytes)})
-    return len(gold), time.perf_counter() - start
+    write_streaming((r for _, r in iter_jsonl(gold)), assignment, work / "dataset",
+                    lambda num_bytes: {"README.md": dataset_card(stats.result({}), manifest,
+                                                                 num_bytes)},
+                    each=stats.add)
+    return len(stats), time.perf_counter() - start
 
 
 def stage_train(work: Path, workers: int) -> tuple[int, float]:

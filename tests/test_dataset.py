@@ -14,7 +14,13 @@ from test_splits import make_export, make_gold
 from typer.testing import CliRunner
 
 from stancekit.cli import app
-from stancekit.dataset import bio_tags, build_dataset, entities_features, stance_features
+from stancekit.dataset import (
+    bio_tags,
+    build_dataset,
+    entities_features,
+    stance_features,
+    write_dataset,
+)
 from stancekit.dataset.card import BEGIN, END, about_parts
 from stancekit.dataset.documents import check_offsets
 from stancekit.files import MARKER, InputError, write_json
@@ -268,3 +274,38 @@ def test_documents_and_about_are_checked(tmp_path):
     with pytest.raises(InputError, match="non-empty list"):
         about_parts("---\nlanguage_creators: found\n---\ntext", "about.md")
     assert about_parts("# no front matter\n", "about.md") == ({}, "# no front matter\n")
+
+
+def test_streaming_writer_matches_the_in_memory_build(tmp_path, monkeypatch):
+    """Row groups, parquet bytes and the card's table sizes are those of the in-memory build,
+    also with unsorted input and many row groups."""
+    import random
+
+    from stancekit.dataset.build import PARQUET, write_streaming
+    from stancekit.dataset.card import dataset_card
+    from stancekit.dataset.stats import DatasetStats, dataset_stats
+    from stancekit.splits import assign_documents, split_fractions
+
+    monkeypatch.setitem(PARQUET, "row_group_size", 7)
+    gold = with_dyads(make_gold(25))
+    for r in gold[::4]:
+        r.update(title=None if r["index"] % 2 else "A title", annotations=[
+            {"annotator": 1, "stance": r["stance"], "ground_truth": False}])
+    random.Random(3).shuffle(gold)
+    assignment = assign_documents(gold, split_fractions(0.2, 0.1), 13)
+    manifest = {"method": "test", "seed": 13, "fractions": {}}
+    datasets = build_dataset(gold, assignment)
+    num_bytes = {c: {s: ds.data.nbytes for s, ds in dd.items()} for c, dd in datasets.items()}
+    card = dataset_card(dataset_stats(gold, assignment, {}), manifest, num_bytes)
+    write_dataset(datasets, tmp_path / "memory", {"README.md": card})
+    stats = DatasetStats(assignment)
+    assert write_streaming(iter(gold), assignment, tmp_path / "stream",
+                           lambda sizes: {"README.md": dataset_card(stats.result({}), manifest,
+                                                                    sizes)},
+                           each=stats.add) == num_bytes
+    files = sorted(p.relative_to(tmp_path / "memory") for p in (tmp_path / "memory").rglob("*")
+                   if p.is_file())
+    assert len(files) == 11
+    for rel in files:
+        assert (tmp_path / "memory" / rel).read_bytes() == (tmp_path / "stream" / rel
+                                                            ).read_bytes(), rel

@@ -173,3 +173,32 @@ def test_cli_writes_nothing_on_error(tmp_path):
                                             str(out / "gold.jsonl"), "--lead", "9"])
     assert "--lead 9" in str(unknown_lead.exception)
     assert not out.exists()
+
+
+def test_streamed_adjudication_matches_the_in_memory_one(tmp_path):
+    """Gold, queue and stats written sentence by sentence are those of `resolve`, for an
+    export in gold order (read once) and one out of order with a sentence in two tasks (spooled
+    and sorted)."""
+    import random
+
+    from stancekit.files import dumps
+    from stancekit.labeling.gold import adjudicate_export, review_tasks
+
+    rng = random.Random(5)
+    stances = (NONE, ACCUSATION, DENIAL, APPEAL)
+    tasks = [task(i, *(annotation(10 * i + u, u, rng.choice(stances))
+                       for u in range(1, rng.randint(2, 4)))) for i in range(1, 40)]
+    tasks.append(task(99, annotation(990, 4, APPEAL), annotation(991, 1, NONE), index=7))
+    tasks[-1]["data"]["sentence_id"] = "s007"
+    for name, items in (("ordered", tasks[:-1]), ("shuffled", rng.sample(tasks, len(tasks)))):
+        (tmp_path / name).mkdir()
+        path = write_export(tmp_path / name, items)
+        expected = resolve(read_export(path), lead=1)
+        stats = adjudicate_export(path, tmp_path / name / "gold.jsonl",
+                                  tmp_path / name / "queue.json", lead=1)
+        assert stats == expected.stats
+        assert (tmp_path / name / "gold.jsonl").read_text() == "".join(
+            json.dumps(g, ensure_ascii=False) + "\n" for g in expected.gold)
+        assert (tmp_path / name / "queue.json").read_text() == dumps(
+            review_tasks(expected.queue))
+        assert expected.queue and len(expected.gold) > 30

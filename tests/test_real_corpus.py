@@ -94,3 +94,33 @@ def test_export_is_rebuilt_byte_for_byte(export: Path, tmp_path: Path) -> None:
 def test_selection_lists_each_sentence_once() -> None:
     ids = [obj["sentence_id"] for _, obj in iter_jsonl(REAL / SELECTION)]
     assert len(ids) == len(set(ids))
+
+
+def test_adjudicate_and_build_give_the_recorded_bytes(export: Path, tmp_path: Path) -> None:
+    """The gold, queue and dataset of the bundled corpus are the bytes recorded in
+    real_build.sha256 (written by the in-memory build before gold and dataset were streamed;
+    after an intended change, regenerate it with `sha256sum` of these files)."""
+    import hashlib
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from stancekit.cli import app
+
+    root = REAL.parents[1]
+    shutil.copyfile(root / "DATASHEET.md", tmp_path / "DATASHEET.md")
+    runner = CliRunner()
+    for args in (["adjudicate", str(export), "-o", str(tmp_path / "gold.jsonl"), "--queue",
+                  str(tmp_path / "queue.json"), "--lead", "1"],
+                 ["build", str(export), "--splits", str(root / "splits" / "real.json"), "-o",
+                  str(tmp_path / "dataset"), "--lead", "1", "--about", str(REAL / "CARD.md"),
+                  "--documents", str(REAL / DOCUMENTS), "--datasheet",
+                  str(tmp_path / "DATASHEET.md")]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    recorded = dict(line.split()[::-1] for line in
+                    (Path(__file__).with_name("real_build.sha256")).read_text().splitlines())
+    made = {str(p.relative_to(tmp_path)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(tmp_path.rglob("*")) if p.is_file() and (p.parent != tmp_path
+            or p.name in ("gold.jsonl", "queue.json"))}
+    assert made == recorded

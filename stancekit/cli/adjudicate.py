@@ -34,25 +34,12 @@ def adjudicate(
         "reviewer): its decisions replace the gold of those sentences [default: none].")] = None,
 ) -> None:
     """Resolve annotations to one gold label per sentence and queue disagreements for review."""
-    from stancekit.files import InputError, Outputs, write_json, write_jsonl
-    from stancekit.labeling.export import no_gc, read_export
-    from stancekit.labeling.gold import resolve, review_tasks
-    from stancekit.labeling.review import apply_review
+    from stancekit.files import Outputs
+    from stancekit.labeling.gold import adjudicate_export
 
-    parsed = read_export(export)
-    if lead is not None and lead not in parsed.annotators:
-        raise InputError(export, f"--lead {lead} has no usable annotation in this export; "
-                         f"annotators: {', '.join(map(str, parsed.annotators)) or 'no one'}")
-    with no_gc():
-        result = resolve(parsed, lead=lead, min_agreement=min_agreement)
-        if review:
-            result = apply_review(result, parsed, read_export(review))
-    tasks = review_tasks(result.queue)
     with Outputs([export, *([review] if review else [])]) as outputs:
-        write_jsonl(output, result.gold, outputs)
-        if queue:
-            write_json(queue, tasks, outputs=outputs)
-    stats = result.stats
+        stats = adjudicate_export(export, output, queue, lead=lead, min_agreement=min_agreement,
+                                  review=review, outputs=outputs)
     typer.echo(f"gold: {_counts(stats['resolution'])} -> {output}")
     typer.echo(f"excluded: {_counts(stats['excluded'])}")
     typer.echo(f"queued for review: {_counts(stats['queued'])}"

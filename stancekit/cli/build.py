@@ -48,11 +48,10 @@ def build(
              "given to `stancekit segment --language`).")] = "en",
 ) -> None:
     """Build a Hugging Face dataset folder (stance, entities and documents configs)."""
-    from stancekit.dataset import build_dataset, write_dataset
-    from stancekit.dataset.build import SCHEMA_FILE
+    from stancekit.dataset.build import SCHEMA_FILE, write_streaming
     from stancekit.dataset.card import PRETTY_NAME, dataset_card, fill_stats, mixed_license
     from stancekit.dataset.documents import check_offsets, read_documents
-    from stancekit.dataset.stats import dataset_stats
+    from stancekit.dataset.stats import DatasetStats
     from stancekit.files import InputError, Outputs, dumps, read_text, write_text
     from stancekit.labeling.export import read_export
     from stancekit.labeling.gold import annotator_stances, resolve
@@ -89,21 +88,27 @@ def build(
     if docs is not None:
         check_offsets(gold, docs, documents, export)
     stances = annotator_stances(data)
-    rows = [{**r, "annotations": stances[r["sentence_id"]]} for r in gold]
-    datasets = build_dataset(rows, assignment, path=export, documents=docs)
-    stats = dataset_stats(gold, assignment, resolution.stats, alpha=_alpha(data),
-                          leakage=leakage.summary(), documents=docs)
-    num_bytes = {config: {split: ds.data.nbytes for split, ds in dd.items()}
-                 for config, dd in datasets.items()}
-    files = {"README.md": dataset_card(stats, manifest, num_bytes, pretty_name or PRETTY_NAME,
-                                       license or mixed_license(stats["licenses"]),
-                                       read_text(about) if about else "", language,
-                                       about_path=about or "about"),
-             "splits.json": dumps(manifest), SCHEMA_FILE: active_file().text}
-    if datasheet:
-        files["DATASHEET.md"] = fill_stats(read_text(datasheet), stats, datasheet)
+    rows = ({**r, "annotations": stances[r["sentence_id"]]} for r in gold)
+    counts = DatasetStats(assignment, docs)
+    stats: dict = {}
+    files: dict[str, str] = {}
+
+    def texts(num_bytes: dict[str, dict[str, int]]) -> dict[str, str]:
+        stats.update(counts.result(resolution.stats, alpha=_alpha(data),
+                                   leakage=leakage.summary()))
+        files.update({"README.md": dataset_card(stats, manifest, num_bytes,
+                                                pretty_name or PRETTY_NAME,
+                                                license or mixed_license(stats["licenses"]),
+                                                read_text(about) if about else "", language,
+                                                about_path=about or "about"),
+                      "splits.json": dumps(manifest), SCHEMA_FILE: active_file().text})
+        if datasheet:
+            files["DATASHEET.md"] = fill_stats(read_text(datasheet), stats, datasheet)
+        return files
+
     with Outputs([export, splits, *(p for p in (documents, review) if p)]) as outputs:
-        write_dataset(datasets, output, files, outputs)
+        write_streaming(rows, assignment, output, texts, path=export, documents=docs,
+                        outputs=outputs, each=counts.add)
         if datasheet:
             write_text(datasheet, files["DATASHEET.md"], outputs)
     for name, s in stats["splits"].items():
