@@ -134,10 +134,10 @@ def upload(planned: Plan, token: str) -> str:
 
 def publish(dataset_dir: Path | str, repo_id: str, private: bool = False,
             dry_run: bool = False, show: Callable[[Plan], None] | None = None) -> Plan:
-    """Check a dataset folder's card and upload the folder to a Hub dataset repository;
-    *show* sees the plan once the card and the token are checked, before the upload."""
+    """Check a dataset folder's card and upload the folder to a Hub dataset repository."""
     planned = plan(dataset_dir, repo_id, private)
     token = None if dry_run else hub_token()
+    # *show* sees the plan once the card and the token are checked, before the upload.
     if show is not None:
         show(planned)
     if token is not None:

@@ -305,7 +305,7 @@ def test_streaming_writer_matches_the_in_memory_build(tmp_path, monkeypatch):
                            each=stats.add) == num_bytes
     files = sorted(p.relative_to(tmp_path / "memory") for p in (tmp_path / "memory").rglob("*")
                    if p.is_file())
-    assert len(files) == 11
+    assert len(files) == 14
     for rel in files:
         assert (tmp_path / "memory" / rel).read_bytes() == (tmp_path / "stream" / rel
                                                             ).read_bytes(), rel
