@@ -15,7 +15,7 @@ from stancekit.labeling.cues import VERSION as CUES_VERSION
 from stancekit.labeling.cues import cue_tagger
 from stancekit.labeling.gazetteer import VERSION as GAZETTEER_VERSION
 from stancekit.labeling.gazetteer import gazetteer
-from stancekit.labeling.results import entity_item, stance_item
+from stancekit.labeling.results import entity_item, relation_item, stance_item
 from stancekit.schema import SCHEMA
 
 TASK_FIELDS = ("sentence_id", "doc_id", "index", "start", "end", "text", "context")
@@ -24,6 +24,9 @@ OPTIONAL = (*METADATA, *SAMPLING, "links")
 
 Recognizer = Callable[[Iterable[dict]], Iterator[list[dict]]]
 """Takes sentence records in document order; yields each sentence's entity spans."""
+Span = tuple[int, int]
+DyadPredictor = Callable[[list[dict]], list[list[tuple[Span, Span]]]]
+"""Takes rows (``text``, ``stance``, ``entities``); gives each row's (source, target) spans."""
 
 
 def task_data(record: dict) -> dict:
@@ -97,30 +100,71 @@ def linked(record: dict, entities: list[dict]) -> list[dict]:
     return kept
 
 
-def prediction(text: str, entities: list[dict], model_version: str) -> dict:
-    """One Label Studio prediction: the cue stance and the entity spans of a sentence whose
-    type the schema has."""
+def heuristic_dyads(rows: list[dict]) -> list[list[tuple[Span, Span]]]:
+    """The dyads of the baselines' nearest-entity heuristic."""
+    from stancekit.baselines import dyads
+
+    return [dyads.predict(r) for r in rows]
+
+
+@functools.cache
+def dyad_predictor(path: str | None = None) -> DyadPredictor:
+    """The learned dyad model saved at *path* (``baselines train``), or the heuristic; loaded
+    once a process."""
+    if path is None:
+        return heuristic_dyads
+    from stancekit.baselines.persist import load_fitted
+
+    text, stance = "Ana Lee accused Chad.", SCHEMA.stance_names[-1]
+    probe = [{"text": text, "stance": stance, "entities": [
+        {"start": a, "end": b, "text": text[a:b], "label": SCHEMA.entity_names[0]}
+        for a, b in ((0, 7), (16, 20))]}]
+    return load_fitted(path, lambda model: model.predict(probe), "dyad model").predict
+
+
+def relation_items(text: str, stance: str, entities: list[dict], ids: list[str],
+                   predictor: DyadPredictor) -> list[dict]:
+    """Relation items, between the regions *ids* of *entities*, for the predicted dyads of a
+    sentence whose stance is not the default."""
+    if stance == SCHEMA.default_stance or len(entities) < 2:
+        return []
+    region = {}
+    for i, e in zip(ids, entities, strict=True):
+        region.setdefault((e["start"], e["end"]), i)
+    [found] = predictor([{"text": text, "stance": stance, "entities": entities}])
+    return [relation_item(region[s], region[t]) for s, t in found]
+
+
+def prediction(text: str, entities: list[dict], model_version: str,
+               dyads: DyadPredictor = heuristic_dyads) -> dict:
+    """One Label Studio prediction: the cue stance, the entity spans of a sentence whose type
+    the schema has, and the dyads between them that *dyads* predicts."""
     stance, score = cue_tagger().predict(text)
     entities = [e for e in entities if e["label"] in SCHEMA.entity_names]
+    ids = [f"p{i}" for i in range(len(entities))]
     result = [stance_item(stance, origin="prediction")]
-    result += [entity_item(f"p{i}", e["start"], e["end"], e["text"], e["label"],
-                           origin="prediction") for i, e in enumerate(entities)]
+    result += [entity_item(i, e["start"], e["end"], e["text"], e["label"], origin="prediction")
+               for i, e in zip(ids, entities, strict=True)]
+    result += relation_items(text, stance, entities, ids, dyads)
     return {"model_version": model_version, "score": score, "result": result}
 
 
 def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
-                predictions: bool = True) -> Iterator[dict]:
-    """Label Studio import tasks for sentence records, with pre-annotations unless disabled."""
+                predictions: bool = True, dyads: DyadPredictor | None = None) -> Iterator[dict]:
+    """Label Studio import tasks for sentence records, with pre-annotations unless disabled;
+    the dyads come from *dyads*, else the heuristic."""
     if not predictions:
         for record in records:
             yield {"data": task_data(record)}
         return
     recognizer = recognizer or gazetteer_entities
+    dyads = dyads or heuristic_dyads
     version = f"{CUES_VERSION}+{getattr(recognizer, 'version', 'ner')}"
     records, feed = itertools.tee(records)
     for record, entities in zip(records, recognizer(feed), strict=True):
         yield {"data": task_data(record),
-               "predictions": [prediction(record["text"], linked(record, entities), version)]}
+               "predictions": [prediction(record["text"], linked(record, entities), version,
+                                          dyads)]}
 
 
 def read_sentences(path: Path | str) -> Iterator[dict]:
@@ -185,11 +229,12 @@ def recognizer(ner_model: str | None = None) -> Recognizer:
     return spacy_entities(ner_model) if ner_model else gazetteer_entities
 
 
-def encode_tasks(records: list[dict], predictions: bool = True, ner_model: str | None = None
-                 ) -> tuple[list[str], Counter[str]]:
+def encode_tasks(records: list[dict], predictions: bool = True, ner_model: str | None = None,
+                 dyad_model: str | None = None) -> tuple[list[str], Counter[str]]:
     """Whole documents' import tasks as JSON strings and their pre-labelled stances."""
     lines, stances = [], Counter()
-    for task in build_tasks(records, recognizer(ner_model) if predictions else None, predictions):
+    for task in build_tasks(records, recognizer(ner_model) if predictions else None, predictions,
+                            dyad_predictor(dyad_model) if predictions else None):
         for p in task.get("predictions", ()):
             stances[p["result"][0]["value"]["choices"][0]] += 1
         lines.append(json.dumps(task, ensure_ascii=False))

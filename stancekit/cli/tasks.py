@@ -23,6 +23,9 @@ def tasks(
     )] = None,
     predictions: Annotated[bool, typer.Option(
         "--predictions/--no-predictions", help="Add stance and entity pre-annotations.")] = True,
+    dyad_model: Annotated[Path | None, typer.Option(
+        help="Learned dyad model (models/dyads.skops of `baselines train`) for the source → "
+             "target pre-annotations [default: the nearest-entity heuristic].")] = None,
     workers: Annotated[int, typer.Option(
         min=0, help="Processes pre-annotating and encoding tasks (0: all cores).")] = 1,
 ) -> None:
@@ -35,6 +38,7 @@ def tasks(
     from stancekit.labeling.cues import uncued
     from stancekit.labeling.pipeline import by_document, n_workers, parallel_map
     from stancekit.labeling.tasks import (
+        dyad_predictor,
         encode_tasks,
         read_sentences,
         recognizer,
@@ -44,6 +48,8 @@ def tasks(
 
     ner_model = ner_model if predictions else None
     recognizer(ner_model)  # a missing spaCy pipeline fails here, before any work
+    dyads = str(dyad_model) if predictions and dyad_model else None
+    dyad_predictor(dyads)
     missing = uncued(active()) if predictions else []
     if missing:
         log.warning("no cues for the stance%s %s in the pre-labeller's lexicon: never "
@@ -52,7 +58,8 @@ def tasks(
 
     def lines():
         records = tqdm(read_sentences(sentences), desc="tasks", unit="sentence", disable=None)
-        encode = partial(encode_tasks, predictions=predictions, ner_model=ner_model)
+        encode = partial(encode_tasks, predictions=predictions, ner_model=ner_model,
+                         dyad_model=dyads)
         for part, counts in parallel_map(encode, by_document(records, CHUNK_SENTENCES),
                                          n_workers(workers)):
             stances.update(counts)
