@@ -77,7 +77,7 @@ def predict_cmd(
     """Predict stances with the best model; write JSONL and/or push to Label Studio."""
     from stancekit.baselines.predict import (
         best_model,
-        entity_spans,
+        model_regions,
         model_version,
         predict,
         push_predictions,
@@ -101,7 +101,7 @@ def predict_cmd(
         client = _client(url, api_key_file, data_dir)
         try:
             counts = push_predictions(client, get_project(client, project), predictions,
-                                      version, entity_spans(models_dir, records))
+                                      version, model_regions(models_dir, records, predictions))
         except StudioError as e:
             fail(str(e))
         typer.echo(f"{version}: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
