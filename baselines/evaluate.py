@@ -96,7 +96,7 @@ def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "t
                                    resamples)
               for name in results["stance"]["models"]}
     tagger = load_model(model_path(out_dir, ENTITY_MODEL))
-    pairs = model_path(out_dir, DYAD_MODEL)
+    dyad_file = model_path(out_dir, DYAD_MODEL)
     return {
         "dataset_sha256": data.sha256,
         "trained_on_sha256": results["dataset"]["sha256"],
@@ -104,6 +104,7 @@ def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "t
         "stance": {"best_model": results["stance"]["best_model"], "models": models},
         "entities": entities.evaluate(tagger, data.split("entities", split)),
         "dyads": dyads.evaluate(rows),
-        **({"dyads_learned": dyad_model.evaluate(load_model(pairs), rows, seed, resamples)}
-           if pairs.is_file() else {}),
+        **({"dyads_learned": dyad_model.evaluate(load_model(dyad_file), rows, seed,
+                                                      resamples)}
+           if dyad_file.is_file() else {}),
     }

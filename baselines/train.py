@@ -118,9 +118,9 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                                                 resamples)
                        for split in data.configs["entities"] if split != TRAIN}}
 
-    pairs, dyad_selection = dyad_model.search(rows, folds, dyad_model.TINY_GRID if tiny
-                                              else dyad_model.GRID, seed, n_jobs)
-    save_model(pairs, model_path(out_dir, DYAD_MODEL))
+    learned, dyad_selection = dyad_model.search(rows, folds, dyad_model.TINY_GRID if tiny
+                                                else dyad_model.GRID, seed, n_jobs)
+    save_model(learned, model_path(out_dir, DYAD_MODEL))
 
     packages = package_versions(PACKAGES)
     results = {
@@ -144,7 +144,7 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                              {TRAIN: rows, **evaluated}.items()},
                   "learned": {**dyad_selection, "file": f"{MODELS_DIR}/{DYAD_MODEL}.skops",
                               "method": "logistic regression over ordered entity pairs",
-                              "scores": {split: dyad_model.evaluate(pairs, split_rows, seed,
+                              "scores": {split: dyad_model.evaluate(learned, split_rows, seed,
                                                                     resamples)
                                          for split, split_rows in evaluated.items()}}},
     }
