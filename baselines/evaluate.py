@@ -105,6 +105,5 @@ def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "t
         "entities": entities.evaluate(tagger, data.split("entities", split)),
         "dyads": dyads.evaluate(rows),
         **({"dyads_learned": dyad_model.evaluate(load_model(dyad_file), rows, seed,
-                                                      resamples)}
-           if dyad_file.is_file() else {}),
+                                                 resamples)} if dyad_file.is_file() else {}),
     }
