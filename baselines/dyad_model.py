@@ -24,7 +24,7 @@ from sklearn.pipeline import Pipeline
 from stancekit.baselines import dyads
 from stancekit.schema import SCHEMA
 
-GRID = {"clf__C": [0.03, 0.1, 0.3, 1.0], "clf__class_weight": [None, "balanced"]}
+GRID = {"clf__C": [0.01, 0.03, 0.1, 0.3], "clf__class_weight": [None, "balanced"]}
 TINY_GRID = {"clf__C": [1.0], "clf__class_weight": [None]}
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(2, 19))
 DECODINGS = ({"max_dyads": 1, "at_least_one": False}, {"max_dyads": 1, "at_least_one": True},
