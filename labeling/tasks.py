@@ -151,8 +151,10 @@ def prediction(text: str, entities: list[dict], model_version: str,
 
 def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
                 predictions: bool = True, dyads: DyadPredictor | None = None) -> Iterator[dict]:
-    """Label Studio import tasks for sentence records, with pre-annotations unless disabled;
-    the dyads come from *dyads*, else the heuristic."""
+    """Label Studio import tasks for sentence records, with pre-annotations unless disabled.
+
+    The dyads come from *dyads* (see :func:`dyad_predictor`), else the heuristic.
+    """
     if not predictions:
         for record in records:
             yield {"data": task_data(record)}
