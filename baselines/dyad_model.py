@@ -10,6 +10,7 @@ cross-validation on train.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -65,12 +66,15 @@ class Sentence:
         self.rank = {id(e): f"before{min(len(before) - 1 - i, 3)}" for i, e in enumerate(before)}
         self.rank |= {id(e): f"after{min(i, 3)}" for i, e in enumerate(after)}
         self.tokens = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(self.text)]
-        starts = [t[0] for t in self.tokens]
-        self._index = lambda char: int(np.searchsorted(starts, char))
+        self.starts = [t[0] for t in self.tokens]
+        self.context = {id(e): (self.words(max(e["start"] - 30, 0), e["start"])[-WINDOW:],
+                                self.words(e["end"], e["end"] + 30)[:WINDOW])
+                        for e in self.entities}
 
     def words(self, start: int, end: int) -> list[str]:
         """The lower-cased tokens inside [start, end)."""
-        return [w for a, b, w in self.tokens[self._index(start):self._index(end)] if b <= end]
+        first, last = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return [w for _, b, w in self.tokens[first:last] if b <= end]
 
     def pairs(self) -> list[tuple[dict, dict]]:
         """Ordered pairs of distinct entities (source candidate, target candidate)."""
@@ -107,9 +111,10 @@ class Sentence:
         for w in set(between[:WINDOW] + between[-WINDOW:]):
             f[f"between={w}"] = 1.0
         for role, e in (("s", source), ("t", target)):
-            for w in self.words(max(e["start"] - 30, 0), e["start"])[-WINDOW:]:
+            left, right = self.context[id(e)]
+            for w in left:
                 f[f"{role}_left={w}"] = 1.0
-            for w in self.words(e["end"], e["end"] + 30)[:WINDOW]:
+            for w in right:
                 f[f"{role}_right={w}"] = 1.0
         return f
 

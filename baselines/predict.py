@@ -20,7 +20,7 @@ from stancekit.baselines.evaluate import (
 from stancekit.baselines.persist import load_fitted
 from stancekit.files import InputError, iter_jsonl, read_json
 from stancekit.labeling.results import entity_item, stance_item
-from stancekit.labeling.tasks import dyad_predictor, relation_items
+from stancekit.labeling.tasks import dyad_predictor, relation_lists
 from stancekit.schema import SCHEMA
 
 if TYPE_CHECKING:
@@ -120,15 +120,15 @@ def model_regions(out_dir: Path | str, records: list[dict], predictions: list[di
     path = model_path(out_dir, DYAD_MODEL)
     predictor = dyad_predictor(str(path) if path.is_file() else None)
     stances = {str(p["id"]): p["stance"] for p in predictions}
-    out = {}
-    for r in records:
-        sid = str(r["id"])
-        entities = spans[sid]
-        ids = [f"m{i}" for i in range(len(entities))]
-        out[sid] = [entity_item(i, e["start"], e["end"], e["text"], e["label"],
-                                origin="prediction") for i, e in zip(ids, entities, strict=True)]
-        out[sid] += relation_items(r["text"], stances[sid], entities, ids, predictor)
-    return out
+    rows = [{"text": r["text"], "stance": stances[str(r["id"])], "entities": spans[str(r["id"])]}
+            for r in records]
+    ids = [[f"m{i}" for i in range(len(r["entities"]))] for r in rows]
+    return {str(r["id"]): [entity_item(i, e["start"], e["end"], e["text"], e["label"],
+                                       origin="prediction")
+                           for i, e in zip(row_ids, row["entities"], strict=True)] + relations
+            for r, row, row_ids, relations in zip(records, rows, ids,
+                                                  relation_lists(rows, ids, predictor),
+                                                  strict=True)}
 
 
 def _pre_annotations(existing: list[Any], version: str) -> dict[int, list[dict]]:

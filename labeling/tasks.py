@@ -25,6 +25,8 @@ OPTIONAL = (*METADATA, *SAMPLING, "links")
 Recognizer = Callable[[Iterable[dict]], Iterator[list[dict]]]
 """Takes sentence records in document order; yields each sentence's entity spans."""
 Span = tuple[int, int]
+BATCH = 256
+"""Sentences whose dyads are predicted together."""
 DyadPredictor = Callable[[list[dict]], list[list[tuple[Span, Span]]]]
 """Takes rows (``text``, ``stance``, ``entities``); gives each row's (source, target) spans."""
 
@@ -122,51 +124,67 @@ def dyad_predictor(path: str | None = None) -> DyadPredictor:
     return load_fitted(path, lambda model: model.predict(probe), "dyad model").predict
 
 
-def relation_items(text: str, stance: str, entities: list[dict], ids: list[str],
-                   predictor: DyadPredictor) -> list[dict]:
-    """Relation items, between the regions *ids* of *entities*, for the predicted dyads of a
-    sentence whose stance is not the default."""
-    if stance == SCHEMA.default_stance or len(entities) < 2:
-        return []
-    region = {}
-    for i, e in zip(ids, entities, strict=True):
-        region.setdefault((e["start"], e["end"]), i)
-    [found] = predictor([{"text": text, "stance": stance, "entities": entities}])
-    return [relation_item(region[s], region[t]) for s, t in found]
+def relation_lists(rows: list[dict], ids: list[list[str]], predictor: DyadPredictor
+                   ) -> list[list[dict]]:
+    """Relation items of each row (``text``, ``stance``, ``entities``) between its entity
+    regions *ids*, for the dyads *predictor* gives the rows whose stance is not the default."""
+    wanted = [i for i, r in enumerate(rows)
+              if r["stance"] != SCHEMA.default_stance and len(r["entities"]) >= 2]
+    found = dict(zip(wanted, predictor([rows[i] for i in wanted]) if wanted else [],
+                     strict=True))
+    out = []
+    for i, (row, row_ids) in enumerate(zip(rows, ids, strict=True)):
+        region: dict[Span, str] = {}
+        for item_id, e in zip(row_ids, row["entities"], strict=True):
+            region.setdefault((e["start"], e["end"]), item_id)
+        out.append([relation_item(region[s], region[t]) for s, t in found.get(i, ())])
+    return out
 
 
-def prediction(text: str, entities: list[dict], model_version: str,
-               dyads: DyadPredictor = heuristic_dyads) -> dict:
-    """One Label Studio prediction: the cue stance, the entity spans of a sentence whose type
-    the schema has, and the dyads between them that *dyads* predicts."""
-    stance, score = cue_tagger().predict(text)
-    entities = [e for e in entities if e["label"] in SCHEMA.entity_names]
-    ids = [f"p{i}" for i in range(len(entities))]
-    result = [stance_item(stance, origin="prediction")]
-    result += [entity_item(i, e["start"], e["end"], e["text"], e["label"], origin="prediction")
-               for i, e in zip(ids, entities, strict=True)]
-    result += relation_items(text, stance, entities, ids, dyads)
-    return {"model_version": model_version, "score": score, "result": result}
+def predictions_of(sentences: list[tuple[str, list[dict]]], model_version: str,
+                   dyads: DyadPredictor = heuristic_dyads) -> list[dict]:
+    """One Label Studio prediction per (text, entities) of a batch: the cue stance, the entity
+    spans whose type the schema has, and the dyads between them that *dyads* predicts."""
+    predict = cue_tagger().predict
+    rows, scores = [], []
+    for text, entities in sentences:
+        stance, score = predict(text)
+        rows.append({"text": text, "stance": stance,
+                     "entities": [e for e in entities if e["label"] in SCHEMA.entity_names]})
+        scores.append(score)
+    ids = [[f"p{i}" for i in range(len(r["entities"]))] for r in rows]
+    out = []
+    for row, score, row_ids, relations in zip(rows, scores, ids,
+                                              relation_lists(rows, ids, dyads), strict=True):
+        result = [stance_item(row["stance"], origin="prediction")]
+        result += [entity_item(i, e["start"], e["end"], e["text"], e["label"],
+                               origin="prediction")
+                   for i, e in zip(row_ids, row["entities"], strict=True)]
+        out.append({"model_version": model_version, "score": score,
+                    "result": result + relations})
+    return out
 
 
 def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
                 predictions: bool = True, dyads: DyadPredictor | None = None) -> Iterator[dict]:
     """Label Studio import tasks for sentence records, with pre-annotations unless disabled.
 
-    The dyads come from *dyads* (see :func:`dyad_predictor`), else the heuristic.
+    The dyads come from *dyads* (see :func:`dyad_predictor`), else the heuristic; they are
+    predicted for batches of sentences.
     """
     if not predictions:
         for record in records:
             yield {"data": task_data(record)}
         return
     recognizer = recognizer or gazetteer_entities
-    dyads = dyads or heuristic_dyads
     version = f"{CUES_VERSION}+{getattr(recognizer, 'version', 'ner')}"
     records, feed = itertools.tee(records)
-    for record, entities in zip(records, recognizer(feed), strict=True):
-        yield {"data": task_data(record),
-               "predictions": [prediction(record["text"], linked(record, entities), version,
-                                          dyads)]}
+    found = zip(records, recognizer(feed), strict=True)
+    while batch := list(itertools.islice(found, BATCH)):
+        made = predictions_of([(r["text"], linked(r, e)) for r, e in batch], version,
+                              dyads or heuristic_dyads)
+        for (record, _), prediction in zip(batch, made, strict=True):
+            yield {"data": task_data(record), "predictions": [prediction]}
 
 
 def read_sentences(path: Path | str) -> Iterator[dict]:
