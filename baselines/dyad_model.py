@@ -2,8 +2,9 @@
 
 Each ordered pair (source candidate, target candidate) of a sentence with a stance gets a
 feature dict: order, distance, the cue's position relative to each entity, entity types,
-whether an entity leads the sentence or precedes the cue, entities between, the words between
-and around, and the stance. A logistic regression scores the pairs; a sentence's dyads are its
+whether an entity leads the sentence or precedes the cue (and its rank from the cue), entities
+between, the words between and around, the stance, and whether the nearest-entity heuristic
+picks the pair. A logistic regression scores the pairs; a sentence's dyads are its
 pairs scored above a threshold, with the threshold and the decoding rules chosen by grouped
 cross-validation on train.
 """
@@ -61,6 +62,7 @@ class Sentence:
         self.cue = dyads.cue(self.text, row["stance"])
         self.cue_word = self.text[slice(*self.cue)].lower() if self.cue else "-"
         self.heuristic = set(dyads.predict(row))
+        # An entity is before the cue when the cue is after it, and the other way round.
         before = [e for e in self.entities if _side(e, self.cue) == "after"]
         after = [e for e in self.entities if _side(e, self.cue) == "before"]
         self.rank = {id(e): f"before{min(len(before) - 1 - i, 3)}" for i, e in enumerate(before)}
@@ -211,6 +213,8 @@ class DyadModel(BaseEstimator):
         """The dyads of each row (``text``, ``stance``, ``entities``) as span pairs."""
         rows = list(rows)
         x, _, owner, pairs = pair_table(rows)
+        if self.pipeline is None:  # trained on rows without a single dyad
+            return [[] for _ in rows]
         probs = self.pipeline.predict_proba(x)[:, 1] if x else []
         return [decode(p, s, **self.decoding()) if p else []
                 for p, s in zip(pairs, _by_row(probs, owner, len(rows)), strict=True)]
