@@ -109,6 +109,9 @@ class Sentence:
             "cue_word": self.cue_word, "stance|types": f"{stance}|{source['label']}>"
                                                        f"{target['label']}",
             "heuristic": (_span(source), _span(target)) in self.heuristic,
+            "order|types": f"{order}|{source['label']}>{target['label']}",
+            "cue|types": f"{cue_s}|{cue_t}|{source['label']}>{target['label']}",
+            "order|tokens": f"{order}|{_bucket(len(between))}",
         }
         for w in set(between[:WINDOW] + between[-WINDOW:]):
             f[f"between={w}"] = 1.0
