@@ -67,8 +67,8 @@ def predict_cmd(
         help="JSONL of id, stance and per-label scores [default: not written].")] = None,
     to_studio: Annotated[bool, typer.Option(
         "--to-studio", help="Push the predictions to Label Studio as pre-annotations, with the "
-        "entity spans of each task's pre-annotation or of the entity tagger, and order "
-        "unlabeled tasks by uncertainty.")] = False,
+        "entity spans and dyads of each task's pre-annotation or of the entity tagger and dyad "
+        "model, and order unlabeled tasks by uncertainty.")] = False,
     project: Annotated[str, typer.Option(help="Label Studio project title.")] = "stancekit",
     url: UrlOpt = None,
     api_key_file: KeyFileOpt = None,
