@@ -16,7 +16,7 @@ SOURCE_PREFERENCE = (PERSON, ORG, GPE, NORP)
 Dyad = tuple[tuple[int, int], tuple[int, int]]
 
 
-def _cue(text: str, stance: str) -> tuple[int, int] | None:
+def cue(text: str, stance: str) -> tuple[int, int] | None:
     """The first un-negated cue of the gold stance, else the first cue of any stance."""
     cues = [c for c in cue_tagger().cues(text) if not c.negated]
     for c in cues:
@@ -43,16 +43,16 @@ def predict(row: dict) -> list[Dyad]:
     entities = sorted(row["entities"], key=lambda e: (e["start"], e["end"]))
     if row["stance"] == SCHEMA.default_stance or len(entities) < 2:
         return []
-    cue = _cue(row["text"], row["stance"])
-    start, end = cue if cue else (0, 0)
+    found = cue(row["text"], row["stance"])
+    start, end = found or (0, 0)
     source = None
     for label in SOURCE_PREFERENCE:
         typed = [e for e in entities if e["label"] == label]
         if typed:
-            source = min(typed, key=lambda e: _distance(e, start, end)) if cue else typed[0]
+            source = min(typed, key=lambda e: _distance(e, start, end)) if found else typed[0]
             break
     others = [e for e in entities if e is not source]
-    anchor = end if cue else source["end"]
+    anchor = end if found else source["end"]
     after = [e for e in others if e["start"] >= anchor]
     target = after[0] if after else min(others, key=lambda e: _distance(e, start, end))
     return [((source["start"], source["end"]), (target["start"], target["end"]))]
@@ -65,13 +65,14 @@ def gold(row: dict) -> list[Dyad]:
             for d in row["dyads"]]
 
 
-def evaluate(rows: Sequence[dict], seed: int = 13, resamples: int = 1000) -> dict:
-    """Exact-span precision/recall/F1 of the heuristic against gold dyads, in all and by stance,
+def score(rows: Sequence[dict], predicted: Sequence[Sequence[Dyad]], seed: int = 13,
+          resamples: int = 1000) -> dict:
+    """Exact-span precision/recall/F1 of *predicted* against gold dyads, in all and by stance,
     with a CI of the micro-F1 over resampled documents."""
     counts = {name: [0, 0, 0] for name in SCHEMA.stance_names}
     per_row = []
-    for row in rows:
-        g, p = set(gold(row)), set(predict(row))
+    for row, found in zip(rows, predicted, strict=True):
+        g, p = set(gold(row)), set(found)
         per_row.append((len(g & p), len(p), len(g)))
         c = counts[row["stance"]]
         for i, v in enumerate(per_row[-1]):
@@ -84,3 +85,9 @@ def evaluate(rows: Sequence[dict], seed: int = 13, resamples: int = 1000) -> dic
         out["micro_f1_ci95"] = bootstrap_span_f1(np.array(per_row),
                                                  [r["doc_id"] for r in rows], seed, resamples)
     return out
+
+
+def evaluate(rows: Sequence[dict], seed: int = 13, resamples: int = 1000) -> dict:
+    """Exact-span scores of the heuristic against gold dyads (see :func:`score`)."""
+    rows = list(rows)
+    return score(rows, [predict(r) for r in rows], seed, resamples)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from stancekit.baselines import dyads, entities, stance
+from stancekit.baselines import dyad_model, dyads, entities, stance
 from stancekit.baselines.data import load_data
 from stancekit.baselines.metrics import classification_metrics
 from stancekit.baselines.persist import load_fitted, load_model
@@ -16,6 +16,7 @@ from stancekit.schema import SCHEMA, active_file
 RESULTS = "results.json"
 MODELS_DIR = "models"
 ENTITY_MODEL = "entity_tagger"
+DYAD_MODEL = "dyads"
 BOOTSTRAP_UNIT = "document"
 PROBE = "The minister denied the report."
 
@@ -95,6 +96,7 @@ def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "t
                                    resamples)
               for name in results["stance"]["models"]}
     tagger = load_model(model_path(out_dir, ENTITY_MODEL))
+    dyad_file = model_path(out_dir, DYAD_MODEL)
     return {
         "dataset_sha256": data.sha256,
         "trained_on_sha256": results["dataset"]["sha256"],
@@ -102,4 +104,6 @@ def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "t
         "stance": {"best_model": results["stance"]["best_model"], "models": models},
         "entities": entities.evaluate(tagger, data.split("entities", split)),
         "dyads": dyads.evaluate(rows),
+        **({"dyads_learned": dyad_model.evaluate(load_model(dyad_file), rows, seed,
+                                                 resamples)} if dyad_file.is_file() else {}),
     }

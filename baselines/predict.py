@@ -10,10 +10,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stancekit.baselines import stance
-from stancekit.baselines.evaluate import ENTITY_MODEL, load_stance_model, model_path, read_results
+from stancekit.baselines.evaluate import (
+    DYAD_MODEL,
+    ENTITY_MODEL,
+    load_stance_model,
+    model_path,
+    read_results,
+)
 from stancekit.baselines.persist import load_fitted
 from stancekit.files import InputError, iter_jsonl, read_json
 from stancekit.labeling.results import entity_item, stance_item
+from stancekit.labeling.tasks import dyad_predictor, relation_lists
 from stancekit.schema import SCHEMA
 
 if TYPE_CHECKING:
@@ -102,6 +109,28 @@ def entity_spans(out_dir: Path | str, records: list[dict]) -> dict[str, list[dic
             for r, spans in zip(records, found, strict=True)}
 
 
+def model_regions(out_dir: Path | str, records: list[dict], predictions: list[dict]
+                  ) -> dict[str, list[dict]] | None:
+    """Result items of each record (by id): the entity tagger's spans and, for a predicted
+    stance other than the default, relations for the dyads of the folder's dyad model (else
+    the heuristic); None when the folder has no entity tagger."""
+    spans = entity_spans(out_dir, records)
+    if spans is None:
+        return None
+    path = model_path(out_dir, DYAD_MODEL)
+    predictor = dyad_predictor(str(path) if path.is_file() else None)
+    stances = {str(p["id"]): p["stance"] for p in predictions}
+    rows = [{"text": r["text"], "stance": stances[str(r["id"])], "entities": spans[str(r["id"])]}
+            for r in records]
+    ids = [[f"m{i}" for i in range(len(r["entities"]))] for r in rows]
+    return {str(r["id"]): [entity_item(i, e["start"], e["end"], e["text"], e["label"],
+                                       origin="prediction")
+                           for i, e in zip(row_ids, row["entities"], strict=True)] + relations
+            for r, row, row_ids, relations in zip(records, rows, ids,
+                                                  relation_lists(rows, ids, predictor),
+                                                  strict=True)}
+
+
 def _pre_annotations(existing: list[Any], version: str) -> dict[int, list[dict]]:
     """The entity and relation items of each task's latest prediction of another version
     that holds entity spans."""
@@ -114,14 +143,14 @@ def _pre_annotations(existing: list[Any], version: str) -> dict[int, list[dict]]
 
 
 def push_predictions(client: LabelStudio, project: Any, predictions: list[dict], version: str,
-                     entities: dict[str, list[dict]] | None = None,
+                     regions: dict[str, list[dict]] | None = None,
                      batch_size: int = 500) -> dict[str, int]:
     """Add one pre-annotation per task matched by ``data.sentence_id``: the predicted stance
     with the task's entity spans.
 
     The entity spans and dyads come from the task's existing pre-annotation (e.g. cues and
-    gazetteer), else from *entities* (spans by sentence id, from the entity tagger). Each
-    prediction's ``score`` is its stance margin, the project's model version becomes
+    gazetteer), else from *regions* (result items by sentence id, from :func:`model_regions`).
+    Each prediction's ``score`` is its stance margin, the project's model version becomes
     *version* (annotators see only that version's predictions, which is why the entities
     travel with the stance) and its sampling uncertainty sampling, so the next unlabeled task
     an annotator gets is the one the model is least sure about. Tasks that already hold a
@@ -144,11 +173,9 @@ def push_predictions(client: LabelStudio, project: Any, predictions: list[dict],
             continue
         spans = pre.get(task)
         sources["entities_from_pre_annotation" if spans is not None else
-                "entities_from_model" if entities is not None else "no_entities"] += 1
+                "entities_from_model" if regions is not None else "no_entities"] += 1
         if spans is None:
-            spans = [entity_item(f"m{i}", e["start"], e["end"], e["text"], e["label"],
-                                 origin="prediction")
-                     for i, e in enumerate((entities or {}).get(sid, ()))]
+            spans = (regions or {}).get(sid, [])
         new.append(PredictionRequest(task=task, model_version=version, score=margin(p),
                                      result=[stance_item(p["stance"], origin="prediction"),
                                              *spans]))

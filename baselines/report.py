@@ -72,6 +72,41 @@ def _prf_table(first: str, rows: dict) -> list[str]:
     return lines
 
 
+def _dyad_methods(results: dict, split: str) -> dict[str, dict]:
+    """The dyad scores on *split* of the heuristic and, when trained, the learned model."""
+    dy = results["dyads"]
+    out = {"nearest-entity heuristic": dy["scores"][split]}
+    learned = dy.get("learned")
+    if learned and split in learned["scores"]:
+        out["pair classifier"] = learned["scores"][split]
+    return out
+
+
+def _dyad_table(results: dict, split: str) -> list[str]:
+    stances = [n for n in SCHEMA.stance_names if n != SCHEMA.default_stance]
+    lines = ["| method | precision | recall | F1 | 95% CI | predicted | "
+             + " | ".join(f"F1 {n}" for n in stances) + " |",
+             "|---|" + "---:|" * (5 + len(stances))]
+    methods = _dyad_methods(results, split)
+    for name, s in methods.items():
+        lo, hi = s.get("micro_f1_ci95", (0.0, 0.0))
+        m = s["micro"]
+        lines.append(f"| {name} | {_f(m['precision'])} | {_f(m['recall'])} | {_f(m['f1'])} | "
+                     f"{lo:.3f}–{hi:.3f} | {m['predicted']} | "
+                     + " | ".join(_f(s["per_stance"][n]["f1"]) for n in stances) + " |")
+    support = next(iter(methods.values()))
+    lines += ["", f"Gold dyads: {support['micro']['support']}; exact span match of source and "
+              "target; 95% CI of micro-F1 from resampled documents."]
+    learned = results["dyads"].get("learned")
+    if learned and learned.get("cv_dyad_f1") is not None:
+        d = learned["decoding"]
+        lines += ["", f"Pair classifier: {learned['best_params']}, threshold {d['threshold']}, "
+                  f"at most {d['max_dyads']} dyad(s) a sentence"
+                  + (", at least one" if d["at_least_one"] else "")
+                  + f"; chosen by grouped CV on train (dyad F1 {learned['cv_dyad_f1']:.3f})."]
+    return lines
+
+
 def results_markdown(results: dict) -> str:
     """The report of a training run: stance, entity and dyad tables per evaluated split."""
     data, boot, sel = results["dataset"], results["bootstrap"], results["model_selection"]
@@ -100,10 +135,8 @@ def results_markdown(results: dict) -> str:
             out += ["", f"## Entities ({split}, exact span match)", "",
                     *_prf_table("type", {**ent["per_type"], "micro": ent["micro"]}), "",
                     _ci(ent).strip()]
-        dy = results["dyads"]["scores"][split]
-        out += ["", f"## Dyads ({split}, heuristic on gold stance and entities)", "",
-                *_prf_table("stance", {**dy["per_stance"], "micro": dy["micro"]}), "",
-                _ci(dy).strip()]
+        out += ["", f"## Dyads ({split}, on gold stance and entities)", "",
+                *_dyad_table(results, split)]
     params = "; ".join(f"{name}: {m['best_params'] or 'no parameters'}"
                        for name, m in results["stance"]["models"].items())
     tagger = results["entities"]["best_params"] if results["entities"] else "not trained"
@@ -143,4 +176,22 @@ def results_latex(results: dict, split: str = "test") -> str:
               "cross-validation on train; 95\\% CIs from "
               f"{results['bootstrap']['resamples']} bootstrap resamples of documents.}}",
               "\\label{tab:stance-baselines}", "\\end{table}", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _dyad_latex(results, split))
+
+
+def _dyad_latex(results: dict, split: str) -> list[str]:
+    """A booktabs table of the dyad methods on *split*, side by side."""
+    methods = _dyad_methods(results, split) if split in results["dyads"]["scores"] else {}
+    if not methods:
+        return []
+    lines = ["\\begin{table}[t]", "\\centering", "\\small", "\\begin{tabular}{lrrrr}",
+             "\\toprule", "Dyads & Precision & Recall & F1 & 95\\% CI \\\\", "\\midrule"]
+    for name, s in methods.items():
+        m, (lo, hi) = s["micro"], s.get("micro_f1_ci95", (0.0, 0.0))
+        lines.append(f"{_tex(name)} & {m['precision']:.3f} & {m['recall']:.3f} & "
+                     f"{m['f1']:.3f} & {lo:.3f}--{hi:.3f} \\\\")
+    gold = next(iter(methods.values()))["micro"]["support"]
+    return [*lines, "\\bottomrule", "\\end{tabular}",
+            f"\\caption{{Source $\\rightarrow$ target dyads on the {split} split ({gold} gold "
+            "dyads), on gold stance and gold entities; exact span match.}",
+            "\\label{tab:dyad-baselines}", "\\end{table}", ""]

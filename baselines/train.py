@@ -12,11 +12,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from stancekit.baselines import dyads, entities, stance
+from stancekit.baselines import dyad_model, dyads, entities, stance
 from stancekit.baselines.cards import entity_card, model_card
 from stancekit.baselines.data import load_data
 from stancekit.baselines.evaluate import (
     BOOTSTRAP_UNIT,
+    DYAD_MODEL,
     ENTITY_MODEL,
     MODELS_DIR,
     RESULTS,
@@ -117,6 +118,10 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                                                 resamples)
                        for split in data.configs["entities"] if split != TRAIN}}
 
+    learned, dyad_selection = dyad_model.search(rows, folds, dyad_model.TINY_GRID if tiny
+                                                else dyad_model.GRID, seed, n_jobs)
+    save_model(learned, model_path(out_dir, DYAD_MODEL))
+
     packages = package_versions(PACKAGES)
     results = {
         "stancekit_version": packages["stancekit"],
@@ -136,7 +141,12 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
         "dyads": {"method": "heuristic on gold stance and gold entities",
                   "scores": {split: dyads.evaluate(split_rows, seed, resamples)
                              for split, split_rows in
-                             {TRAIN: rows, **evaluated}.items()}},
+                             {TRAIN: rows, **evaluated}.items()},
+                  "learned": {**dyad_selection, "file": f"{MODELS_DIR}/{DYAD_MODEL}.skops",
+                              "method": "logistic regression over ordered entity pairs",
+                              "scores": {split: dyad_model.evaluate(learned, split_rows, seed,
+                                                                    resamples)
+                                         for split, split_rows in evaluated.items()}}},
     }
     write_json(out_dir / RESULTS, results)
     write_text(out_dir / "results.md", results_markdown(results))

@@ -15,7 +15,7 @@ from stancekit.labeling.cues import VERSION as CUES_VERSION
 from stancekit.labeling.cues import cue_tagger
 from stancekit.labeling.gazetteer import VERSION as GAZETTEER_VERSION
 from stancekit.labeling.gazetteer import gazetteer
-from stancekit.labeling.results import entity_item, stance_item
+from stancekit.labeling.results import entity_item, relation_item, stance_item
 from stancekit.schema import SCHEMA
 
 TASK_FIELDS = ("sentence_id", "doc_id", "index", "start", "end", "text", "context")
@@ -24,6 +24,11 @@ OPTIONAL = (*METADATA, *SAMPLING, "links")
 
 Recognizer = Callable[[Iterable[dict]], Iterator[list[dict]]]
 """Takes sentence records in document order; yields each sentence's entity spans."""
+Span = tuple[int, int]
+BATCH = 256
+"""Sentences whose dyads are predicted together."""
+DyadPredictor = Callable[[list[dict]], list[list[tuple[Span, Span]]]]
+"""Takes rows (``text``, ``stance``, ``entities``); gives each row's (source, target) spans."""
 
 
 def task_data(record: dict) -> dict:
@@ -97,20 +102,76 @@ def linked(record: dict, entities: list[dict]) -> list[dict]:
     return kept
 
 
-def prediction(text: str, entities: list[dict], model_version: str) -> dict:
-    """One Label Studio prediction: the cue stance and the entity spans of a sentence whose
-    type the schema has."""
-    stance, score = cue_tagger().predict(text)
-    entities = [e for e in entities if e["label"] in SCHEMA.entity_names]
-    result = [stance_item(stance, origin="prediction")]
-    result += [entity_item(f"p{i}", e["start"], e["end"], e["text"], e["label"],
-                           origin="prediction") for i, e in enumerate(entities)]
-    return {"model_version": model_version, "score": score, "result": result}
+def heuristic_dyads(rows: list[dict]) -> list[list[tuple[Span, Span]]]:
+    """The dyads of the baselines' nearest-entity heuristic."""
+    from stancekit.baselines import dyads
+
+    return [dyads.predict(r) for r in rows]
+
+
+@functools.cache
+def dyad_predictor(path: str | None = None) -> DyadPredictor:
+    """The learned dyad model saved at *path* (``baselines train``), or the heuristic; loaded
+    once a process."""
+    if path is None:
+        return heuristic_dyads
+    from stancekit.baselines.persist import load_fitted
+
+    text, stance = "Ana Lee accused Chad.", SCHEMA.stance_names[-1]
+    probe = [{"text": text, "stance": stance, "entities": [
+        {"start": a, "end": b, "text": text[a:b], "label": SCHEMA.entity_names[0]}
+        for a, b in ((0, 7), (16, 20))]}]
+    return load_fitted(path, lambda model: model.predict(probe), "dyad model").predict
+
+
+def relation_lists(rows: list[dict], ids: list[list[str]], predictor: DyadPredictor
+                   ) -> list[list[dict]]:
+    """Relation items of each row (``text``, ``stance``, ``entities``) between its entity
+    regions *ids*, for the dyads *predictor* gives the rows whose stance is not the default."""
+    wanted = [i for i, r in enumerate(rows)
+              if r["stance"] != SCHEMA.default_stance and len(r["entities"]) >= 2]
+    found = dict(zip(wanted, predictor([rows[i] for i in wanted]) if wanted else [],
+                     strict=True))
+    out = []
+    for i, (row, row_ids) in enumerate(zip(rows, ids, strict=True)):
+        region: dict[Span, str] = {}
+        for item_id, e in zip(row_ids, row["entities"], strict=True):
+            region.setdefault((e["start"], e["end"]), item_id)
+        out.append([relation_item(region[s], region[t]) for s, t in found.get(i, ())])
+    return out
+
+
+def predictions_of(sentences: list[tuple[str, list[dict]]], model_version: str,
+                   dyads: DyadPredictor = heuristic_dyads) -> list[dict]:
+    """One Label Studio prediction per (text, entities) of a batch: the cue stance, the entity
+    spans whose type the schema has, and the dyads between them that *dyads* predicts."""
+    predict = cue_tagger().predict
+    rows, scores = [], []
+    for text, entities in sentences:
+        stance, score = predict(text)
+        rows.append({"text": text, "stance": stance,
+                     "entities": [e for e in entities if e["label"] in SCHEMA.entity_names]})
+        scores.append(score)
+    ids = [[f"p{i}" for i in range(len(r["entities"]))] for r in rows]
+    out = []
+    for row, score, row_ids, relations in zip(rows, scores, ids,
+                                              relation_lists(rows, ids, dyads), strict=True):
+        result = [stance_item(row["stance"], origin="prediction")]
+        result += [entity_item(i, e["start"], e["end"], e["text"], e["label"],
+                               origin="prediction")
+                   for i, e in zip(row_ids, row["entities"], strict=True)]
+        out.append({"model_version": model_version, "score": score,
+                    "result": result + relations})
+    return out
 
 
 def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
-                predictions: bool = True) -> Iterator[dict]:
-    """Label Studio import tasks for sentence records, with pre-annotations unless disabled."""
+                predictions: bool = True, dyads: DyadPredictor | None = None) -> Iterator[dict]:
+    """Label Studio import tasks for sentence records, with pre-annotations unless disabled.
+
+    The dyads come from *dyads* (see :func:`dyad_predictor`), else the heuristic; they are
+    predicted for batches of sentences.
+    """
     if not predictions:
         for record in records:
             yield {"data": task_data(record)}
@@ -118,9 +179,12 @@ def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
     recognizer = recognizer or gazetteer_entities
     version = f"{CUES_VERSION}+{getattr(recognizer, 'version', 'ner')}"
     records, feed = itertools.tee(records)
-    for record, entities in zip(records, recognizer(feed), strict=True):
-        yield {"data": task_data(record),
-               "predictions": [prediction(record["text"], linked(record, entities), version)]}
+    found = zip(records, recognizer(feed), strict=True)
+    while batch := list(itertools.islice(found, BATCH)):
+        made = predictions_of([(r["text"], linked(r, e)) for r, e in batch], version,
+                              dyads or heuristic_dyads)
+        for (record, _), prediction in zip(batch, made, strict=True):
+            yield {"data": task_data(record), "predictions": [prediction]}
 
 
 def read_sentences(path: Path | str) -> Iterator[dict]:
@@ -185,11 +249,12 @@ def recognizer(ner_model: str | None = None) -> Recognizer:
     return spacy_entities(ner_model) if ner_model else gazetteer_entities
 
 
-def encode_tasks(records: list[dict], predictions: bool = True, ner_model: str | None = None
-                 ) -> tuple[list[str], Counter[str]]:
+def encode_tasks(records: list[dict], predictions: bool = True, ner_model: str | None = None,
+                 dyad_model: str | None = None) -> tuple[list[str], Counter[str]]:
     """Whole documents' import tasks as JSON strings and their pre-labelled stances."""
     lines, stances = [], Counter()
-    for task in build_tasks(records, recognizer(ner_model) if predictions else None, predictions):
+    for task in build_tasks(records, recognizer(ner_model) if predictions else None, predictions,
+                            dyad_predictor(dyad_model) if predictions else None):
         for p in task.get("predictions", ()):
             stances[p["result"][0]["value"]["choices"][0]] += 1
         lines.append(json.dumps(task, ensure_ascii=False))

@@ -16,6 +16,7 @@ from stancekit.cli import app
 from stancekit.files import InputError, write_json, write_jsonl
 from stancekit.labeling.config import CONTEXT_HTML, context_html, label_config
 from stancekit.labeling.corpus import Document
+from stancekit.labeling.export import parse_task
 from stancekit.labeling.results import annotation_result
 from stancekit.labeling.segment import segment_document
 from stancekit.labeling.server import port_in_use
@@ -26,7 +27,7 @@ from stancekit.labeling.studio import (
     push,
     read_tasks,
 )
-from stancekit.labeling.tasks import task_data
+from stancekit.labeling.tasks import build_tasks, task_data
 from stancekit.schema import SCHEMA
 
 pytestmark = pytest.mark.studio
@@ -82,8 +83,12 @@ def test_ensure_project_is_idempotent(studio, project):
 
 
 def test_push_pull_round_trip_keeps_text_offsets_predictions(studio, project, tmp_path):
-    tasks = make_tasks(5)
-    assert push(studio.client, project, tasks)["imported"] == 5
+    # The tasks command's own pre-annotations too: stance, entities and a predicted dyad.
+    doc = Document("pre", "Poland accused Russia of shelling Kharkiv.\nThe talks resumed.")
+    built = list(build_tasks(segment_document(doc)))
+    assert any(r["type"] == "relation" for r in built[0]["predictions"][0]["result"])
+    tasks = make_tasks(5) + built
+    assert push(studio.client, project, tasks)["imported"] == 7
     out = tmp_path / "export.json"
     pull(studio.client, project, out)
     exported = _by_sentence(json.loads(out.read_text(encoding="utf-8")))
@@ -92,7 +97,14 @@ def test_push_pull_round_trip_keeps_text_offsets_predictions(studio, project, tm
         got = exported[task["data"]["sentence_id"]]
         assert got["data"] == {**task["data"], CONTEXT_HTML: context_html(task["data"])}
         assert [p["result"] for p in got["predictions"]] == [task["predictions"][0]["result"]]
-        assert got["predictions"][0]["model_version"] == "cues"
+        assert got["predictions"][0]["model_version"] == task["predictions"][0]["model_version"]
+    # A prediction accepted as it is reads back as its dyad.
+    got = exported[built[0]["data"]["sentence_id"]]
+    accepted = {**got, "annotations": [{"id": 1, "completed_by": 1,
+                                        "result": got["predictions"][0]["result"]}]}
+    _, [(_, record, _)], _, _ = parse_task(accepted, out)
+    assert [tuple(d[k]["text"] for k in SCHEMA.dyad_keys) for d in record["dyads"]] == [
+        ("Poland", "Russia")]
 
 
 def test_push_twice_adds_nothing_and_new_sentences_once(studio, project):

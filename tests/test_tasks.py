@@ -51,9 +51,11 @@ def test_tasks_file_shape(tmp_path, sentences):
         assert ARTICLE[data["start"]:data["end"]] == data["text"]
         [pred] = task["predictions"]
         assert pred["model_version"] and 0 <= pred["score"] <= 1
-        stance = [r for r in pred["result"] if r["from_name"] == SCHEMA.stance_control]
+        stance = [r for r in pred["result"] if r.get("from_name") == SCHEMA.stance_control]
         assert len(stance) == 1 and stance[0]["value"]["choices"][0] in SCHEMA.stance_names
         for r in pred["result"]:
+            if r["type"] == "relation":
+                continue
             assert r["origin"] == "prediction" and r["to_name"] == SCHEMA.text_control
             if r["from_name"] == SCHEMA.entity_control:
                 v = r["value"]
@@ -62,10 +64,11 @@ def test_tasks_file_shape(tmp_path, sentences):
     stances = [t["predictions"][0]["result"][0]["value"]["choices"][0] for t in tasks]
     assert stances == [APPEAL, DENIAL, NONE, NONE]
     first = {(r["value"]["text"], r["value"]["labels"][0])
-             for r in tasks[0]["predictions"][0]["result"][1:]}
+             for r in tasks[0]["predictions"][0]["result"][1:] if r["type"] == "labels"}
     assert first == {("US", GPE), ("Russia", GPE), ("Turkey", GPE), ("Libya", GPE),
                      ("Pentagon", ORG), ("Jonathan Hoffman", PERSON)}
-    later = {r["value"]["text"] for r in tasks[2]["predictions"][0]["result"][1:]}
+    later = {r["value"]["text"] for r in tasks[2]["predictions"][0]["result"][1:]
+             if r["type"] == "labels"}
     assert later == {"Hoffman", "Russians"}
 
 

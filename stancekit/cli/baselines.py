@@ -67,8 +67,8 @@ def predict_cmd(
         help="JSONL of id, stance and per-label scores [default: not written].")] = None,
     to_studio: Annotated[bool, typer.Option(
         "--to-studio", help="Push the predictions to Label Studio as pre-annotations, with the "
-        "entity spans of each task's pre-annotation or of the entity tagger, and order "
-        "unlabeled tasks by uncertainty.")] = False,
+        "entity spans and dyads of each task's pre-annotation or of the entity tagger and dyad "
+        "model, and order unlabeled tasks by uncertainty.")] = False,
     project: Annotated[str, typer.Option(help="Label Studio project title.")] = "stancekit",
     url: UrlOpt = None,
     api_key_file: KeyFileOpt = None,
@@ -77,7 +77,7 @@ def predict_cmd(
     """Predict stances with the best model; write JSONL and/or push to Label Studio."""
     from stancekit.baselines.predict import (
         best_model,
-        entity_spans,
+        model_regions,
         model_version,
         predict,
         push_predictions,
@@ -101,7 +101,7 @@ def predict_cmd(
         client = _client(url, api_key_file, data_dir)
         try:
             counts = push_predictions(client, get_project(client, project), predictions,
-                                      version, entity_spans(models_dir, records))
+                                      version, model_regions(models_dir, records, predictions))
         except StudioError as e:
             fail(str(e))
         typer.echo(f"{version}: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))

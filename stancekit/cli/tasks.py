@@ -24,6 +24,9 @@ def tasks(
     )] = None,
     predictions: Annotated[bool, typer.Option(
         "--predictions/--no-predictions", help="Add stance and entity pre-annotations.")] = True,
+    dyad_model: Annotated[Path | None, typer.Option(
+        help="Learned dyad model (models/dyads.skops of `baselines train`) for the source → "
+             "target pre-annotations [default: the nearest-entity heuristic].")] = None,
     workers: Annotated[int, typer.Option(
         min=0, help="Processes pre-annotating and encoding tasks (0: all cores).")] = 1,
     engine: Annotated[str, ENGINE] = "local",
@@ -39,6 +42,7 @@ def tasks(
     from stancekit.labeling.cues import uncued
     from stancekit.labeling.pipeline import by_document
     from stancekit.labeling.tasks import (
+        dyad_predictor,
         encode_tasks,
         read_sentences,
         recognizer,
@@ -49,6 +53,8 @@ def tasks(
     check_engine(engine, scheduler)
     ner_model = ner_model if predictions else None
     recognizer(ner_model)  # a missing spaCy pipeline fails here, before any work
+    dyads = str(dyad_model) if predictions and dyad_model else None
+    dyad_predictor(dyads)
     missing = uncued(active()) if predictions else []
     if missing:
         log.warning("no cues for the stance%s %s in the pre-labeller's lexicon: never "
@@ -57,7 +63,8 @@ def tasks(
 
     def lines():
         records = tqdm(read_sentences(sentences), desc="tasks", unit="sentence", disable=None)
-        encode = partial(encode_tasks, predictions=predictions, ner_model=ner_model)
+        encode = partial(encode_tasks, predictions=predictions, ner_model=ner_model,
+                         dyad_model=dyads)
         for part, counts in ordered_map(encode, by_document(records, CHUNK_SENTENCES), engine,
                                         workers, scheduler):
             stances.update(counts)

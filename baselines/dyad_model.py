@@ -1,0 +1,265 @@
+"""Learned dyad baseline: a classifier over ordered entity pairs, decoded per sentence.
+
+Each ordered pair (source candidate, target candidate) of a sentence with a stance gets a
+feature dict: order, distance, the cue's position relative to each entity, entity types,
+whether an entity leads the sentence or precedes the cue (and its rank from the cue), entities
+between, the words between and around, the stance, and whether the nearest-entity heuristic
+picks the pair. A logistic regression scores the pairs; a sentence's dyads are its
+pairs scored above a threshold, with the threshold and the decoding rules chosen by grouped
+cross-validation on train.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
+
+from stancekit.baselines import dyads
+from stancekit.schema import SCHEMA
+
+GRID = {"clf__C": [0.01, 0.03, 0.1, 0.3], "clf__class_weight": [None, "balanced"]}
+TINY_GRID = {"clf__C": [1.0], "clf__class_weight": [None]}
+THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(2, 19))
+DECODINGS = ({"max_dyads": 1, "at_least_one": False}, {"max_dyads": 1, "at_least_one": True},
+             {"max_dyads": 2, "at_least_one": False}, {"max_dyads": 2, "at_least_one": True})
+WINDOW = 3
+"""Words on each side of an entity, and at each end of the stretch between two entities."""
+_WORD = re.compile(r"\w+|[^\w\s]")
+Dyad = dyads.Dyad
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else "4-7" if n < 8 else "8-15" if n < 16 else "16+"
+
+
+def _side(entity: dict, cue: tuple[int, int] | None) -> str:
+    """Where the cue is relative to *entity*: before, inside, after, or absent."""
+    if cue is None:
+        return "none"
+    if cue[1] <= entity["start"]:
+        return "before"
+    if cue[0] >= entity["end"]:
+        return "after"
+    return "inside"
+
+
+class Sentence:
+    """A sentence row's tokens, sorted entities and stance cue, computed once for all pairs."""
+
+    def __init__(self, row: dict) -> None:
+        self.row = row
+        self.text = row["text"]
+        self.entities = sorted(row["entities"], key=lambda e: (e["start"], e["end"]))
+        self.cue = dyads.cue(self.text, row["stance"])
+        self.cue_word = self.text[slice(*self.cue)].lower() if self.cue else "-"
+        self.heuristic = set(dyads.predict(row))
+        # An entity is before the cue when the cue is after it, and the other way round.
+        before = [e for e in self.entities if _side(e, self.cue) == "after"]
+        after = [e for e in self.entities if _side(e, self.cue) == "before"]
+        self.rank = {id(e): f"before{min(len(before) - 1 - i, 3)}" for i, e in enumerate(before)}
+        self.rank |= {id(e): f"after{min(i, 3)}" for i, e in enumerate(after)}
+        self.tokens = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(self.text)]
+        self.starts = [t[0] for t in self.tokens]
+        self.context = {id(e): (self.words(max(e["start"] - 30, 0), e["start"])[-WINDOW:],
+                                self.words(e["end"], e["end"] + 30)[:WINDOW])
+                        for e in self.entities}
+
+    def words(self, start: int, end: int) -> list[str]:
+        """The lower-cased tokens inside [start, end)."""
+        first, last = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return [w for _, b, w in self.tokens[first:last] if b <= end]
+
+    def pairs(self) -> list[tuple[dict, dict]]:
+        """Ordered pairs of distinct entities (source candidate, target candidate)."""
+        return list(itertools.permutations(self.entities, 2))
+
+    def features(self, source: dict, target: dict) -> dict[str, object]:
+        """The feature dict of one ordered pair."""
+        first, second = sorted((source, target), key=lambda e: e["start"])
+        between = self.words(first["end"], second["start"])
+        cue_s, cue_t = _side(source, self.cue), _side(target, self.cue)
+        stance = self.row["stance"]
+        order = "s<t" if source["start"] < target["start"] else "t<s"
+        lead = self.entities[0]
+        f: dict[str, object] = {
+            "bias": 1.0, "stance": stance, "order": order, "stance|order": f"{stance}|{order}",
+            "tokens": _bucket(len(between)), "log_chars": float(np.log1p(
+                max(second["start"] - first["end"], 0))),
+            "cue_s": cue_s, "cue_t": cue_t, "cue": f"{cue_s}|{cue_t}|{order}",
+            "stance|cue": f"{stance}|{cue_s}|{cue_t}",
+            "type_s": source["label"], "type_t": target["label"],
+            "types": f"{source['label']}>{target['label']}",
+            "s_first": source is lead, "t_first": target is lead,
+            "s_before_cue": cue_s == "after", "t_before_cue": cue_t == "after",
+            "between_entities": _bucket(sum(first["end"] <= e["start"] and e["end"] <= second[
+                "start"] for e in self.entities)),
+            "n_entities": _bucket(len(self.entities)),
+            "same_text": source["text"].lower() == target["text"].lower(),
+            "rank_s": self.rank.get(id(source), "cue"), "rank_t": self.rank.get(id(target), "cue"),
+            "ranks": f"{self.rank.get(id(source), 'cue')}|{self.rank.get(id(target), 'cue')}",
+            "cue_word": self.cue_word, "stance|types": f"{stance}|{source['label']}>"
+                                                       f"{target['label']}",
+            "heuristic": (_span(source), _span(target)) in self.heuristic,
+            "order|types": f"{order}|{source['label']}>{target['label']}",
+            "cue|types": f"{cue_s}|{cue_t}|{source['label']}>{target['label']}",
+            "order|tokens": f"{order}|{_bucket(len(between))}",
+        }
+        for w in set(between[:WINDOW] + between[-WINDOW:]):
+            f[f"between={w}"] = 1.0
+        for role, e in (("s", source), ("t", target)):
+            left, right = self.context[id(e)]
+            for w in left:
+                f[f"{role}_left={w}"] = 1.0
+            for w in right:
+                f[f"{role}_right={w}"] = 1.0
+        return f
+
+
+def candidates(row: dict) -> bool:
+    """Whether a row can have dyads: a stance other than the default and two entities."""
+    return row["stance"] != SCHEMA.default_stance and len(row["entities"]) >= 2
+
+
+def _span(e: dict) -> tuple[int, int]:
+    return e["start"], e["end"]
+
+
+def pair_table(rows: Sequence[dict]) -> tuple[list[dict], list[int], list[int], list[list]]:
+    """Features, gold labels and row index of every candidate pair, and each row's pairs."""
+    x, y, owner, pairs = [], [], [], []
+    for i, row in enumerate(rows):
+        if not candidates(row):
+            pairs.append([])
+            continue
+        sentence = Sentence(row)
+        gold = set(dyads.gold(row)) if row.get("dyads") is not None else set()
+        row_pairs = sentence.pairs()
+        pairs.append([(_span(s), _span(t)) for s, t in row_pairs])
+        for s, t in row_pairs:
+            x.append(sentence.features(s, t))
+            y.append(int((_span(s), _span(t)) in gold))
+            owner.append(i)
+    return x, y, owner, pairs
+
+
+def decode(pairs: Sequence[Dyad], probs: Sequence[float], threshold: float, max_dyads: int,
+           at_least_one: bool) -> list[Dyad]:
+    """A sentence's dyads from its pairs' scores: those above *threshold*, best first, at most
+    *max_dyads*, one direction per entity pair, and the best pair anyway if *at_least_one*.
+
+    Ties keep the pairs' order, so the same scores always give the same dyads."""
+    ranked = sorted(range(len(pairs)), key=lambda i: -probs[i])
+    out: list[Dyad] = []
+    for i in ranked:
+        if len(out) == max_dyads or (probs[i] <= threshold and (out or not at_least_one)):
+            break
+        s, t = pairs[i]
+        if (t, s) not in out:
+            out.append((s, t))
+    return out
+
+
+def pair_model(seed: int | None) -> Pipeline:
+    """Feature dicts → one-hot features → logistic regression."""
+    return Pipeline([("vec", DictVectorizer()),
+                     ("clf", LogisticRegression(tol=1e-3, max_iter=500, random_state=seed))])
+
+
+def _by_row(values: Sequence[float], owner: Sequence[int], n_rows: int) -> list[list[float]]:
+    out: list[list[float]] = [[] for _ in range(n_rows)]
+    for v, i in zip(values, owner, strict=True):
+        out[i].append(float(v))
+    return out
+
+
+def decoded_counts(rows: Sequence[dict], pairs: Sequence[list], probs: Sequence[list[float]],
+                   decoding: dict) -> np.ndarray:
+    """Per-row (matched, predicted, gold) dyad counts under one decoding."""
+    out = []
+    for row, p, s in zip(rows, pairs, probs, strict=True):
+        gold = set(dyads.gold(row))
+        found = set(decode(p, s, **decoding)) if p else set()
+        out.append((len(gold & found), len(found), len(gold)))
+    return np.array(out).reshape(-1, 3)
+
+
+def _f1(counts: np.ndarray) -> float:
+    tp, pred, gold = counts.sum(axis=0)
+    return float(2 * tp / (pred + gold)) if pred + gold else 0.0
+
+
+class DyadModel(BaseEstimator):
+    """A fitted pair classifier with its decoding: predicts each row's (source, target) spans."""
+
+    def __init__(self, pipeline: Pipeline | None = None, threshold: float = 0.5,
+                 max_dyads: int = 1, at_least_one: bool = False) -> None:
+        self.pipeline = pipeline
+        self.threshold = threshold
+        self.max_dyads = max_dyads
+        self.at_least_one = at_least_one
+
+    def decoding(self) -> dict:
+        """The decoding parameters, as :func:`decode` takes them."""
+        return {"threshold": self.threshold, "max_dyads": self.max_dyads,
+                "at_least_one": self.at_least_one}
+
+    def predict(self, rows: Sequence[dict]) -> list[list[Dyad]]:
+        """The dyads of each row (``text``, ``stance``, ``entities``) as span pairs."""
+        rows = list(rows)
+        x, _, owner, pairs = pair_table(rows)
+        if self.pipeline is None:  # trained on rows without a single dyad
+            return [[] for _ in rows]
+        probs = self.pipeline.predict_proba(x)[:, 1] if x else []
+        return [decode(p, s, **self.decoding()) if p else []
+                for p, s in zip(pairs, _by_row(probs, owner, len(rows)), strict=True)]
+
+
+def search(rows: Sequence[dict], folds: int, grid: dict, seed: int,
+           n_jobs: int | None = None) -> tuple[DyadModel, dict]:
+    """Search the pair classifier by ``StratifiedGroupKFold`` over documents (average
+    precision of the pairs), then the threshold and decoding by the dyad F1 of out-of-fold
+    scores; refit on all rows."""
+    rows = list(rows)
+    x, y, owner, pairs = pair_table(rows)
+    groups = np.array([rows[i]["doc_id"] for i in owner])
+    n_splits = min(folds, len(set(groups)), max(sum(y), 1), max(len(y) - sum(y), 1))
+    if n_splits < 2:
+        model = DyadModel(pair_model(seed).fit(x, y) if len(set(y)) == 2 else None)
+        return model, {"grid": grid, "best_params": {}, "cv_pair_ap": None,
+                       "cv_dyad_f1": None, "decoding": model.decoding()}
+    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    splits = list(cv.split(x, y, groups))
+    gs = GridSearchCV(pair_model(seed), grid, cv=splits, scoring="average_precision",
+                      n_jobs=n_jobs, error_score="raise").fit(x, y)
+    oof = cross_val_predict(pair_model(seed).set_params(**gs.best_params_), x, y, cv=splits,
+                            method="predict_proba", n_jobs=n_jobs)[:, 1]
+    scores = _by_row(oof, owner, len(rows))
+    kept = [i for i, p in enumerate(pairs) if p or rows[i]["dyads"]]
+    chosen, best_f1 = DECODINGS[0] | {"threshold": THRESHOLDS[0]}, -1.0
+    for decoding in DECODINGS:
+        for threshold in THRESHOLDS:
+            option = decoding | {"threshold": threshold}
+            f1 = _f1(decoded_counts([rows[i] for i in kept], [pairs[i] for i in kept],
+                                    [scores[i] for i in kept], option))
+            if f1 > best_f1 + 1e-12:
+                chosen, best_f1 = option, f1
+    model = DyadModel(gs.best_estimator_, **chosen)
+    return model, {"grid": grid, "best_params": gs.best_params_,
+                   "cv_pair_ap": round(float(gs.best_score_), 6),
+                   "cv_dyad_f1": round(best_f1, 6), "decoding": chosen}
+
+
+def evaluate(model: DyadModel, rows: Sequence[dict], seed: int = 13,
+             resamples: int = 1000) -> dict:
+    """Exact-span dyad scores of the learned model on gold stance and gold entities."""
+    rows = list(rows)
+    return dyads.score(rows, model.predict(rows), seed, resamples)
