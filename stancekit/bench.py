@@ -554,7 +554,7 @@ def _measure(size: int, work: Path, workers: int, push_tasks: int, train_max: in
         else:
             rows.append(_skipped(size, STAGES[2], "skipped: label-studio is not installed"))
     elif not push_tasks:
-        rows.append(_skipped(size, STAGES[2], "skipped (--quick)"))
+        rows.append(_skipped(size, STAGES[2], "skipped (--push-tasks 0)"))
 
     log(f"{size:,}: {STAGES[3]}")
     (n, secs, startup), rss = isolated(stage_gold, work, workers)
