@@ -35,7 +35,7 @@ from stancekit.versions import package_versions
 PACKAGES = ("stancekit", "scikit-learn", "datasets", "numpy", "scipy", "skops")
 FIGURES = "figures"
 TRAIN = "train"
-ENTITY_MAX = 5_000
+ENTITY_MAX = 2_000
 """Above `stance.LARGE` training sentences, the entity tagger (a feature dict per token) learns
 from the sentences of documents drawn at random up to this many, with its tiny grid."""
 
