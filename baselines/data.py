@@ -101,17 +101,18 @@ def _named_rows(where: Path | str, config: str, features: Features, rows: list[d
         _check_names(Path(where), "stance", features["stance"], SCHEMA.stance_names)
         _stance_names(rows)
     else:
-        _check_names(Path(where), "ner_tags", features["ner_tags"], SCHEMA.bio_tags)
+        tags = SCHEMA.bio_tags
+        _check_names(Path(where), "ner_tags", features["ner_tags"], tags)
         for row in rows:
-            row["ner_tags"] = [SCHEMA.bio_tags[t] for t in row["ner_tags"]]
+            row["ner_tags"] = [tags[t] for t in row["ner_tags"]]
     return rows
 
 
 def _stance_names(rows: list[dict]) -> None:
     """Replace class ids by names in place: stance, entity labels, dyad ends."""
-    types = SCHEMA.entity_names
+    stances, types = SCHEMA.stance_names, SCHEMA.entity_names
     for row in rows:
-        row["stance"] = SCHEMA.stance_names[row["stance"]]
+        row["stance"] = stances[row["stance"]]
         for e in row["entities"]:
             e["label"] = types[e["label"]]
         for dyad in row["dyads"]:

@@ -36,9 +36,10 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict:
 def _draws(groups: Sequence[str], seed: int, resamples: int) -> tuple[np.ndarray, np.ndarray]:
     """Each item's group index, and how often each group is drawn in each resample."""
     names, index = np.unique(np.asarray(groups), return_inverse=True)
-    rng = np.random.default_rng(seed)
-    draws = rng.integers(0, len(names), size=(resamples, len(names)))
-    return index, np.stack([np.bincount(d, minlength=len(names)) for d in draws])
+    n = len(names)
+    draws = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    draws += np.arange(resamples)[:, None] * n  # one bincount for all resamples
+    return index, np.bincount(draws.ravel(), minlength=resamples * n).reshape(resamples, n)
 
 
 def _macro_f1(matrices: np.ndarray) -> np.ndarray:
@@ -56,10 +57,13 @@ def _resampled_macro_f1(y_true: Sequence[int], y_pred: Sequence[int], index: np.
                         weights: np.ndarray, n_labels: int) -> np.ndarray:
     # A resample's confusion matrix is a weighted sum of per-document matrices, which is far
     # faster than scoring each resample with sklearn.
-    per_group = np.zeros((weights.shape[1], n_labels * n_labels), dtype=np.int64)
-    cells = np.asarray(y_true, dtype=np.int64) * n_labels + np.asarray(y_pred, dtype=np.int64)
-    np.add.at(per_group, (index, cells), 1)
-    return _macro_f1((weights @ per_group).reshape(len(weights), n_labels, n_labels))
+    cells = n_labels * n_labels
+    flat = (index * cells + np.asarray(y_true, dtype=np.int64) * n_labels
+            + np.asarray(y_pred, dtype=np.int64))
+    per_group = np.bincount(flat, minlength=weights.shape[1] * cells).reshape(-1, cells)
+    # Counts are small integers, exact in float64, where the product runs in BLAS.
+    matrices = weights.astype(float) @ per_group.astype(float)
+    return _macro_f1(matrices.reshape(len(weights), n_labels, n_labels))
 
 
 def _interval(values: np.ndarray, confidence: float = 0.95) -> list[float]:

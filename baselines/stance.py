@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.dummy import DummyClassifier
@@ -19,7 +20,7 @@ from sklearn.feature_extraction.text import (
     TfidfTransformer,
     TfidfVectorizer,
 )
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -138,6 +139,66 @@ TINY_GRIDS: dict[str, Grid] = {
 }
 
 
+LARGE = 5_000
+"""Training sentences above which the search is sized to the data: each stateless feature set
+(hashed word n-grams, cue features) is computed once for all folds, candidates and models, at
+most `LARGE_FOLDS` folds, the `LARGE_GRIDS`, no character n-grams (their hashing costs more
+than every fit together) and no optional extras."""
+LARGE_FOLDS = 3
+HASHED = 2**18
+"""Hashed word n-gram features above `LARGE`: a vocabulary would grow with the data."""
+
+
+def _hashed_words() -> HashingVectorizer:
+    return HashingVectorizer(ngram_range=(1, 2), n_features=HASHED, alternate_sign=False,
+                             norm=None)
+
+
+FEATURES: dict[str, Callable[[], object]] = {"words": _hashed_words, "cues": CueFeatures}
+"""The stateless features of the large search, by name."""
+
+
+def _tfidf_head(clf: object) -> Pipeline:
+    return Pipeline([("tfidf", TfidfTransformer(sublinear_tf=True)), ("clf", clf)])
+
+
+def _sgd(loss: str, seed: int) -> SGDClassifier:
+    return SGDClassifier(loss=loss, class_weight="balanced", random_state=seed)
+
+
+LARGE_MODELS: dict[str, tuple[tuple[str, ...], Callable[[int], Pipeline]]] = {
+    "tfidf_logreg": (("words",), lambda seed: _tfidf_head(_sgd("log_loss", seed))),
+    "tfidf_svm": (("words",), lambda seed: _tfidf_head(_sgd("hinge", seed))),
+    "complement_nb": (("words",), lambda seed: _tfidf_head(ComplementNB())),
+    "cues_tfidf_svm": (("words", "cues"), lambda seed: _tfidf_head(_sgd("hinge", seed))),
+}
+"""Above `LARGE`: the features each learned model reads, and the model on them (linear models
+fit by SGD, whose cost is a few passes over the data; the cue features are weighted by the same
+TF-IDF as the words)."""
+LARGE_GRIDS: dict[str, Grid] = {
+    "tfidf_logreg": {"clf__alpha": [3e-6, 1e-5, 3e-5]},
+    "tfidf_svm": {"clf__alpha": [1e-5, 3e-5, 1e-4]},
+    "complement_nb": {"clf__alpha": [0.1, 0.3, 1.0]},
+    "cues_tfidf_svm": {"clf__alpha": [1e-5, 3e-5, 1e-4]},
+}
+
+
+class Features:
+    """The large search's stateless features of each named text set, computed once."""
+
+    def __init__(self, texts: dict[str, Sequence[str]]) -> None:
+        self.texts = texts
+        self._done: dict[tuple[str, str], sparse.csr_matrix] = {}
+
+    def get(self, names: Sequence[str], split: str) -> sparse.csr_matrix:
+        """The named features of the texts of *split*, side by side."""
+        for name in names:
+            if (name, split) not in self._done:
+                self._done[name, split] = sparse.csr_matrix(
+                    FEATURES[name]().fit(self.texts[split]).transform(self.texts[split]))
+        return sparse.hstack([self._done[n, split] for n in names], format="csr")
+
+
 def label_ids(rows: Sequence[dict]) -> np.ndarray:
     """Stance names as class ids in schema order."""
     index = {name: i for i, name in enumerate(SCHEMA.stance_names)}
@@ -160,11 +221,27 @@ def _jsonable(value: object) -> object:
 
 
 def search(name: str, texts: Sequence[str], y: np.ndarray, folds: Folds, grid: Grid, seed: int,
-           n_jobs: int | None = None) -> tuple[Pipeline, dict]:
-    """The model *name* searched over *grid* by grouped CV, calibrated, fit on all *texts*."""
-    base = MODELS[name](seed)
-    x = np.asarray(texts, dtype=object)
-    n_jobs = None if name in SEQUENTIAL else n_jobs
+           n_jobs: int | None = None, features: Features | None = None) -> tuple[Pipeline, dict]:
+    """The model *name* searched over *grid* by grouped CV, calibrated, fit on all *texts*.
+
+    With *features* (above `LARGE`), a model of `LARGE_MODELS` is searched on the precomputed
+    features of the ``train`` texts and returned behind the same stateless feature steps, so
+    it still takes texts.
+    """
+    if features is None or name not in LARGE_MODELS:
+        n_jobs = None if name in SEQUENTIAL else n_jobs
+        return _search(name, MODELS[name](seed), np.asarray(texts, dtype=object), y, folds,
+                       grid, n_jobs)
+    names, head = LARGE_MODELS[name]
+    model, summary = _search(name, head(seed), features.get(names, "train"), y, folds, grid,
+                             n_jobs)
+    steps = [(n, FEATURES[n]()) for n in names]
+    prefix = steps[0][1] if len(steps) == 1 else FeatureUnion(steps)
+    return Pipeline([("features", prefix.fit(texts[:1])), ("model", model)]), summary
+
+
+def _search(name: str, base: Pipeline, x: object, y: np.ndarray, folds: Folds, grid: Grid,
+            n_jobs: int | None) -> tuple[Pipeline, dict]:
     if not folds:
         return base.fit(x, y), {"grid": grid, "best_params": {}, "cv_macro_f1": None,
                                 "cv_macro_f1_std": None, "cv_folds": [], "candidates": [],
@@ -192,6 +269,15 @@ def search(name: str, texts: Sequence[str], y: np.ndarray, folds: Folds, grid: G
     summary["calibration"] = {"method": "sigmoid", "cv": "the same grouped folds",
                               "ensemble": False}
     return model, summary
+
+
+def predict(model: Pipeline, name: str, texts: Sequence[str], split: str,
+            features: Features | None = None) -> np.ndarray:
+    """Class ids of *texts* (the *split* texts of *features*, whose precomputed features a
+    model of the large search reads instead of computing them again)."""
+    if features is None or name not in LARGE_MODELS:
+        return model.predict(list(texts))
+    return model.named_steps["model"].predict(features.get(LARGE_MODELS[name][0], split))
 
 
 def scores(model: object, texts: Sequence[str]) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from stancekit.baselines import dyad_model, dyads, entities, stance
@@ -35,6 +36,38 @@ from stancekit.versions import package_versions
 PACKAGES = ("stancekit", "scikit-learn", "datasets", "numpy", "scipy", "skops")
 FIGURES = "figures"
 TRAIN = "train"
+ENTITY_MAX = 2_000
+"""Above `stance.LARGE` training sentences, the entity tagger (a feature dict per token) learns
+from the sentences of documents drawn at random up to this many, with its tiny grid."""
+
+
+def _middle(grid: dict[str, list]) -> dict[str, list]:
+    """The middle value of each parameter of *grid*."""
+    return {k: [v[len(v) // 2]] for k, v in grid.items()}
+
+
+def _documents_sample(rows: list[dict], n: int, seed: int) -> list[dict]:
+    """The rows of whole documents, drawn in a seeded order until at least *n* rows."""
+    by_doc: dict[str, list[dict]] = {}
+    for r in rows:
+        by_doc.setdefault(r["doc_id"], []).append(r)
+    out: list[dict] = []
+    for doc in np.random.default_rng(seed).permutation(sorted(by_doc)):
+        if len(out) >= n:
+            break
+        out += by_doc[doc]
+    return out
+
+
+def _scale(n: int, large: bool) -> dict:
+    """How the search was sized to *n* training sentences, for results.json."""
+    out = {"training_sentences": n, "large_above": stance.LARGE, "large": large}
+    if large:
+        out.update(features="hashed word 1-2-grams (2^18) and cue features, computed once",
+                   folds_at_most=stance.LARGE_FOLDS, linear_models="SGDClassifier",
+                   left_out="character n-grams, optional extras",
+                   entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents)")
+    return out
 
 
 def _compare(models: dict, rows_by_split: dict, seed: int, resamples: int) -> dict:
@@ -73,20 +106,29 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
     data = load_data(dataset)
     rows = data.split("stance", TRAIN)
     texts, y = [r["text"] for r in rows], stance.label_ids(rows)
-    cv_folds = stance.grouped_folds(y, [r["doc_id"] for r in rows], folds, seed)
-    grids = stance.TINY_GRIDS if tiny else stance.GRIDS
     evaluated = {s: data.split("stance", s) for s in data.configs["stance"] if s != TRAIN}
+    large = len(rows) > stance.LARGE
+    grids, features = dict(stance.TINY_GRIDS if tiny else stance.GRIDS), None
+    if large:
+        folds = min(folds, stance.LARGE_FOLDS)
+        grids.update({name: _middle(g) if tiny else g for name, g in stance.LARGE_GRIDS.items()})
+        features = stance.Features({TRAIN: texts, **{s: [r["text"] for r in split_rows]
+                                                      for s, split_rows in evaluated.items()}})
+    cv_folds = stance.grouped_folds(y, [r["doc_id"] for r in rows], folds, seed)
 
     models, skipped = {}, {}
     for name in tqdm(stance.MODELS, desc="stance models", disable=disable):
         missing = stance.missing_extra(name)
+        if large and name in stance.OPTIONAL:
+            missing = f"left out above {stance.LARGE:,} training sentences"
         if missing:
             skipped[name] = missing
             tqdm.write(f"skipped {name}: {missing}")
             continue
-        model, selection = stance.search(name, texts, y, cv_folds, grids[name], seed, n_jobs)
+        model, selection = stance.search(name, texts, y, cv_folds, grids[name], seed, n_jobs,
+                                         features)
         save_model(model, model_path(out_dir, name))
-        predicted = {s: model.predict([r["text"] for r in split_rows])
+        predicted = {s: stance.predict(model, name, [r["text"] for r in split_rows], s, features)
                      for s, split_rows in evaluated.items()}
         scores = {s: scored(split_rows, predicted[s], seed, resamples)
                   for s, split_rows in evaluated.items()}
@@ -98,6 +140,7 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                         "scores_by_source": {s: per_source(r, predicted[s], seed, resamples)
                                              for s, r in evaluated.items()},
                         "predictions": predicted}
+    del features
     comparison = _compare(models, evaluated, seed, resamples)
     for m in models.values():
         del m["predictions"]
@@ -107,13 +150,15 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
     entity_results = None
     if "entities" in data.configs:
         entity_rows = data.split("entities", TRAIN)
-        tagger, selection = entities.search(entity_rows, [r["doc_id"] for r in entity_rows],
-                                            folds, entities.TINY_GRID if tiny else entities.GRID,
-                                            seed, n_jobs)
+        if large:
+            entity_rows = _documents_sample(entity_rows, ENTITY_MAX, seed)
+        tagger, selection = entities.search(
+            entity_rows, [r["doc_id"] for r in entity_rows], folds,
+            entities.TINY_GRID if tiny or large else entities.GRID, seed, n_jobs)
         save_model(tagger, model_path(out_dir, ENTITY_MODEL))
         entity_results = {
             **selection, "model": "DictVectorizer + LogisticRegression over token features",
-            "file": f"{MODELS_DIR}/{ENTITY_MODEL}.skops",
+            "file": f"{MODELS_DIR}/{ENTITY_MODEL}.skops", "training_sentences": len(entity_rows),
             "scores": {split: entities.evaluate(tagger, data.split("entities", split), seed,
                                                 resamples)
                        for split in data.configs["entities"] if split != TRAIN}}
@@ -132,7 +177,8 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
         "model_selection": {"method": "GridSearchCV with StratifiedGroupKFold",
                             "groups": "doc_id", "folds": len(cv_folds), "scoring": "f1_macro",
                             "data": TRAIN, "grids": "tiny" if tiny else "default",
-                            "calibration": "CalibratedClassifierCV (sigmoid) on the same folds"},
+                            "calibration": "CalibratedClassifierCV (sigmoid) on the same folds",
+                            "scale": _scale(len(rows), large)},
         "bootstrap": {"unit": BOOTSTRAP_UNIT, "resamples": resamples, "confidence": 0.95,
                       "seed": seed},
         "stance": {"best_model": best, "best_by": "cross-validated macro-F1 on train",

@@ -9,6 +9,7 @@ own.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -18,6 +19,7 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from stancekit.bundled import SYNTHETIC as BUNDLED
@@ -28,6 +30,7 @@ SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (2_000, 10_000)
 QUICK_TRAIN_MAX = 0
 PUSH_TASKS = 10_000
+WARM_TASKS = 10
 QUICK_PUSH_TASKS = 0
 TRAIN_MAX = 100_000
 DOC_SENTENCES = 17
@@ -190,33 +193,52 @@ def _done(processes) -> None:
         processes.join()
 
 
-def _ready(workers: int):
-    """A started, warmed pool (None for one worker), so timings leave out start-up."""
-    from stancekit.labeling.pipeline import pool, warm
+def _init(warm: Callable[[], None], barrier) -> None:
+    warm()
+    barrier.wait()
 
+
+def _started(workers: int, warm: Callable[[], None]):
+    """A pool of *workers* spawned processes that have each run *warm* (None for one worker,
+    warmed here), and the seconds until the last was ready: start-up, timed apart."""
+    start = time.perf_counter()
     if workers <= 1:
         warm()
-        return None
-    processes = pool(workers)
-    processes.map(len, [[]] * workers)
-    return processes
+        return None, time.perf_counter() - start
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(workers + 1)
+    processes = context.Pool(workers, initializer=_init, initargs=(warm, barrier))
+    barrier.wait()
+    return processes, time.perf_counter() - start
 
 
-def stage_annotate(work: Path, workers: int) -> tuple[int, float]:
+def _pipeline_warm() -> Callable[[], None]:
+    from stancekit.labeling.pipeline import warm
+    from stancekit.schema import active_file
+
+    return partial(warm, active_file().path)
+
+
+def stage_annotate(work: Path, workers: int) -> tuple[int, float, float]:
     """Segment and pre-annotate the generated articles (``annotate_batch`` over chunks)."""
     from stancekit.labeling.pipeline import parallel_map
 
-    processes = _ready(workers)
+    processes, startup = _started(workers, _pipeline_warm())
     start = time.perf_counter()
     n = sum(parallel_map(_count_annotated, _article_batches(work / "articles.jsonl"), workers,
                          processes))
     seconds = time.perf_counter() - start
     _done(processes)
-    return n, seconds
+    return n, seconds, startup
 
 
-def peer_spacy(work: Path, workers: int) -> tuple[int, float]:
-    """spaCy: blank English, sentencizer and an entity ruler with the gazetteer's names."""
+_nlp = None
+
+
+def _spacy_warm() -> None:
+    """Build the peer once in this process: blank English, sentencizer and an entity ruler
+    with the gazetteer's names as phrase patterns."""
+    global _nlp
     import spacy
 
     from stancekit.labeling.gazetteer import gazetteer
@@ -226,16 +248,26 @@ def peer_spacy(work: Path, workers: int) -> tuple[int, float]:
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns([{"label": label, "pattern": name}
                         for name, label in gazetteer().labels.items()])
+    _nlp = nlp
 
-    def texts() -> Iterator[str]:
-        for batch in _article_batches(work / "articles.jsonl"):
-            for text in batch["text"]:
-                yield from text.split("\n")
 
+def _spacy_chunk(batch: dict[str, list]) -> int:
+    texts = [para for text in batch["text"] for para in text.split("\n")]
+    return sum(len(list(doc.sents)) for doc in _nlp.pipe(texts, batch_size=256))
+
+
+def peer_spacy(work: Path, workers: int) -> tuple[int, float, float]:
+    """spaCy over the same chunks in the same kind of warmed pool (``nlp.pipe`` in each
+    worker); building the pipeline and starting the pool are timed apart."""
+    from stancekit.labeling.pipeline import parallel_map
+
+    processes, startup = _started(workers, _spacy_warm)
     start = time.perf_counter()
-    n = sum(len(list(doc.sents)) for doc in nlp.pipe(texts(), batch_size=256,
-                                                      n_process=workers))
-    return n, time.perf_counter() - start
+    n = sum(parallel_map(_spacy_chunk, _article_batches(work / "articles.jsonl"), workers,
+                         processes))
+    seconds = time.perf_counter() - start
+    _done(processes)
+    return n, seconds, startup
 
 
 def _segment_chunk(batch: dict[str, list]) -> list[str]:
@@ -257,12 +289,12 @@ def prepare_sentences(work: Path, workers: int) -> Path:
     return path
 
 
-def stage_tasks(work: Path, workers: int) -> tuple[int, float]:
+def stage_tasks(work: Path, workers: int) -> tuple[int, float, float]:
     """Sentence records to a Label Studio import file with pre-annotations."""
     from stancekit.labeling.pipeline import by_document, parallel_map
     from stancekit.labeling.tasks import encode_tasks, read_sentences, write_task_lines
 
-    processes = _ready(workers)
+    processes, startup = _started(workers, _pipeline_warm())
     start = time.perf_counter()
     chunks = by_document(read_sentences(work / "sentences.jsonl"), CHUNK_DOCS * DOC_SENTENCES)
     lines = (line for part, _ in parallel_map(encode_tasks, chunks, workers, processes)
@@ -270,11 +302,20 @@ def stage_tasks(work: Path, workers: int) -> tuple[int, float]:
     n = write_task_lines(work / "tasks.json", lines)
     seconds = time.perf_counter() - start
     _done(processes)
-    return n, seconds
+    return n, seconds, startup
 
 
 def _push_tasks(work: Path, n: int) -> list[dict]:
-    return read_json(work / "tasks.json")[:n]
+    """The first *n* tasks of the import file, which ``write_task_lines`` writes one a line,
+    without reading the rest (at 1M sentences it is gigabytes)."""
+    tasks = []
+    with open(work / "tasks.json", encoding="utf-8") as f:
+        for line in itertools.islice(f, 1, n + 1):
+            line = line.rstrip().rstrip(",")
+            if line == "]":
+                break
+            tasks.append(json.loads(line))
+    return tasks
 
 
 def _server(work: Path):
@@ -283,13 +324,18 @@ def _server(work: Path):
     return LabelStudioServer(work / "studio")
 
 
-def stage_push(work: Path, n: int) -> tuple[int, float, float]:
-    """``studio push`` of *n* tasks vs one raw ``import_tasks`` call of the same tasks."""
+def stage_push(work: Path, n: int) -> tuple[int, float, float, float]:
+    """``studio push`` of *n* tasks vs one raw ``import_tasks`` call of the same tasks, after
+    a warm-up import of a few tasks into a third project (timed apart, for both)."""
     from stancekit.labeling.studio import connect, ensure_project, push
 
     tasks = _push_tasks(work, n)
     with _server(work) as server:
         client = connect(server.url, server.token)
+        start = time.perf_counter()
+        warm = ensure_project(client, "bench warm-up")
+        client.projects.import_tasks(warm.id, request=tasks[:WARM_TASKS], return_task_ids=True)
+        startup = time.perf_counter() - start
         project = ensure_project(client, "bench push")
         start = time.perf_counter()
         push(client, project, tasks, progress=False)
@@ -298,31 +344,49 @@ def stage_push(work: Path, n: int) -> tuple[int, float, float]:
         start = time.perf_counter()
         client.projects.import_tasks(raw.id, request=tasks, return_task_ids=True)
         peer = time.perf_counter() - start
-    return len(tasks), ours, peer
+    return len(tasks), ours, peer, startup
 
 
-def stage_gold(work: Path, workers: int) -> tuple[int, float]:
-    """Parse the export, resolve gold labels and write them as JSONL, sentence by sentence."""
-    from stancekit.labeling.gold import adjudicate_export
+def _warm_export(work: Path) -> Path:
+    """A one-task export, for the warm-up call that each side of export -> gold makes first."""
+    path = work / "warm-up.json"
+    with atomic_open(path) as f:
+        json.dump(read_json(BUNDLED / "gold.json")[:1], f)
+    return path
 
+
+def stage_gold(work: Path, workers: int) -> tuple[int, float, float]:
+    """Parse the export, resolve gold labels and write them as JSONL (after a warm-up call on
+    a one-task export, timed apart)."""
+    from stancekit.labeling.gold import adjudicate_export, resolve_export
+
+    warm = _warm_export(work)
+    start = time.perf_counter()
+    resolve_export(warm)
+    startup = time.perf_counter() - start
     start = time.perf_counter()
     stats = adjudicate_export(work / "export.json", work / "gold.jsonl")
-    return stats["sentences"], time.perf_counter() - start
+    return stats["sentences"], time.perf_counter() - start, startup
 
 
-def peer_conll(work: Path, workers: int) -> tuple[int, float]:
-    """Label Studio's converter: the export to CoNLL 2003 token labels."""
+def peer_conll(work: Path, workers: int) -> tuple[int, float, float]:
+    """Label Studio's converter: the export to CoNLL 2003 token labels (after building the
+    converter and a warm-up call on a one-task export, timed apart)."""
     from label_studio_sdk.converter import Converter
 
     from stancekit.labeling.config import label_config
 
+    start = time.perf_counter()
     converter = Converter(label_config(), str(work), download_resources=False)
+    converter.convert_to_conll2003(str(_warm_export(work)), str(work / "conll-warm-up"),
+                                   is_dir=False)
+    startup = time.perf_counter() - start
     start = time.perf_counter()
     converter.convert_to_conll2003(str(work / "export.json"), str(work / "conll"), is_dir=False)
     seconds = time.perf_counter() - start
     with open(work / "conll" / "result.conll", encoding="utf-8") as f:
         n = sum(1 for line in f if line == "\n")
-    return n, seconds
+    return n, seconds, startup
 
 
 def stage_dataset(work: Path, workers: int) -> tuple[int, float]:
@@ -349,12 +413,12 @@ def stage_dataset(work: Path, workers: int) -> tuple[int, float]:
 
 
 def stage_train(work: Path, workers: int) -> tuple[int, float]:
-    """The baselines (tiny grids, 2 folds, 100 bootstrap resamples) on the built dataset."""
+    """The baselines with their default search and bootstrap, in *workers* jobs, on the built
+    dataset."""
     from stancekit.baselines.train import train
 
     start = time.perf_counter()
-    train(work / "dataset", work / "baselines", folds=2, tiny=True, resamples=100,
-                    progress=False)
+    train(work / "dataset", work / "baselines", n_jobs=workers, progress=False)
     seconds = time.perf_counter() - start
     with open(work / "gold.jsonl", encoding="utf-8") as f:
         return sum(1 for _ in f), seconds
@@ -397,11 +461,18 @@ def isolated(fn: Callable, *args) -> tuple[object, float]:
 
 def _row(size: int, stage: str, n: int, seconds: float, rss: float | None,
          peer: str | None = None, peer_seconds: float | None = None, peer_n: int | None = None,
-         note: str | None = None) -> dict:
+         note: str | None = None, startup: float | None = None,
+         peer_startup: float | None = None) -> dict:
+    """One stage's figures; *seconds* and *peer_seconds* leave out the *startup* and
+    *peer_startup* seconds (model load, pattern compilation, process and pool start)."""
     row = {"size": size, "stage": stage, "sentences": n, "seconds": round(seconds, 3),
            "throughput": round(n / seconds, 1) if seconds else None, "peak_rss_mb": rss}
+    if startup is not None:
+        row["startup_s"] = round(startup, 3)
     if peer is not None:
         row["peer"] = peer
+        if peer_startup is not None:
+            row["peer_startup_s"] = round(peer_startup, 3)
         peer_throughput = (peer_n if peer_n is not None else n) / peer_seconds
         row["peer_throughput"] = round(peer_throughput, 1)
         row["ratio"] = round(row["throughput"] / peer_throughput, 2)
@@ -458,35 +529,39 @@ def _measure(size: int, work: Path, workers: int, push_tasks: int, train_max: in
              log: Callable[[str], None]) -> list[dict]:
     rows = []
     log(f"{size:,}: {STAGES[0]}")
-    (n, secs), rss = isolated(stage_annotate, work, workers)
+    (n, secs, startup), rss = isolated(stage_annotate, work, workers)
     if _has("spacy"):
-        (_, peer_secs), _ = isolated(peer_spacy, work, workers)
+        (_, peer_secs, peer_startup), _ = isolated(peer_spacy, work, workers)
         rows.append(_row(size, STAGES[0], n, secs, rss, "spaCy blank('en') + sentencizer + "
-                         "entity_ruler", peer_secs))
+                         "entity_ruler", peer_secs, startup=startup, peer_startup=peer_startup))
     else:
-        rows.append(_row(size, STAGES[0], n, secs, rss, note="peer skipped: spaCy not installed"))
+        rows.append(_row(size, STAGES[0], n, secs, rss, note="peer skipped: spaCy not installed",
+                         startup=startup))
 
     log(f"{size:,}: {STAGES[1]}")
     isolated(prepare_sentences, work, workers)
-    (n, secs), rss = isolated(stage_tasks, work, workers)
-    rows.append(_row(size, STAGES[1], n, secs, rss))
+    (n, secs, startup), rss = isolated(stage_tasks, work, workers)
+    rows.append(_row(size, STAGES[1], n, secs, rss, startup=startup))
 
     if push_tasks and size >= push_tasks and not any(r["stage"] == STAGES[2] for r in rows):
         if _label_studio():
             log(f"{size:,}: {STAGES[2]} ({push_tasks:,} tasks)")
-            (n, secs, peer_secs), rss = isolated(stage_push, work, push_tasks)
+            (n, secs, peer_secs, startup), rss = isolated(stage_push, work, push_tasks)
             rows.append(_row(size, STAGES[2], n, secs, rss, "one raw import_tasks call",
-                             peer_secs))
+                             peer_secs, startup=startup, peer_startup=startup,
+                             note=f"capped at --push-tasks {push_tasks:,}: bound by the "
+                                  "server, not the corpus size"))
         else:
             rows.append(_skipped(size, STAGES[2], "skipped: label-studio is not installed"))
     elif not push_tasks:
-        rows.append(_skipped(size, STAGES[2], "skipped (--quick)"))
+        rows.append(_skipped(size, STAGES[2], "skipped (--push-tasks 0)"))
 
     log(f"{size:,}: {STAGES[3]}")
-    (n, secs), rss = isolated(stage_gold, work, workers)
-    (peer_n, peer_secs), _ = isolated(peer_conll, work, workers)
+    (n, secs, startup), rss = isolated(stage_gold, work, workers)
+    (peer_n, peer_secs, peer_startup), _ = isolated(peer_conll, work, workers)
     rows.append(_row(size, STAGES[3], n, secs, rss, "label-studio-sdk Converter."
-                     "convert_to_conll2003", peer_secs, peer_n))
+                     "convert_to_conll2003", peer_secs, peer_n, startup=startup,
+                     peer_startup=peer_startup))
 
     log(f"{size:,}: {STAGES[4]}")
     (n, secs), rss = isolated(stage_dataset, work, workers)
@@ -497,24 +572,31 @@ def _measure(size: int, work: Path, workers: int, push_tasks: int, train_max: in
         (n, secs), rss = isolated(stage_train, work, workers)
         rows.append(_row(size, STAGES[5], n, secs, rss))
     else:
-        rows.append(_skipped(size, STAGES[5], f"skipped (--train-max {train_max:,})"))
+        rows.append(_skipped(size, STAGES[5], f"skipped above --train-max {train_max:,}: "
+                             "a model-selection run, not a per-sentence stage"))
     return rows
 
 
 def table(rows: list[dict]) -> str:
     """The rows as a markdown table."""
-    lines = ["| sentences | stage | seconds | sentences/s | peak RSS MB | peer sentences/s | "
-             "ratio | note |", "|---:|---|---:|---:|---:|---:|---:|---|"]
+    lines = ["| sentences | stage | seconds | sentences/s | peak RSS MB | startup s | "
+             "peer sentences/s | ratio | note |", "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
 
     def num(x, fmt: str = ",.0f") -> str:
         return "" if x is None else format(x, fmt)
 
     for r in rows:
         lines.append(f"| {r['size']:,} | {r['stage']} | {num(r['seconds'], '.2f')} | "
-                     f"{num(r['throughput'])} | {num(r['peak_rss_mb'])} | "
+                     f"{num(r['throughput'])} | {num(r['peak_rss_mb'])} | {_startup(r)} | "
                      f"{num(r.get('peer_throughput'))} | {num(r.get('ratio'), '.1f')} | "
-                     f"{r.get('note') or r.get('peer') or ''} |")
+                     f"{'; '.join(x for x in (r.get('peer'), r.get('note')) if x)} |")
     return "\n".join(lines)
+
+
+def _startup(row: dict) -> str:
+    """Start-up seconds, ours / the peer's."""
+    parts = [format(row[k], ".2f") for k in ("startup_s", "peer_startup_s") if k in row]
+    return " / ".join(parts)
 
 
 def environment() -> dict:

@@ -363,3 +363,24 @@ def test_a_missing_extra_is_skipped_with_what_to_install(dataset, tmp_path, monk
     results = train(dataset, tmp_path / "run", folds=3, tiny=True, resamples=50)
     assert "minilm_logreg" not in results["stance"]["models"]
     assert "pip install 'stancekit[embeddings]'" in results["stance"]["skipped"]["minilm_logreg"]
+
+
+def test_large_training_sets_share_stateless_features_and_models_still_take_texts(
+        dataset, tmp_path, monkeypatch):
+    from stancekit.baselines import train as train_module
+
+    monkeypatch.setattr(stance_models, "LARGE", 10)
+    monkeypatch.setattr(train_module, "ENTITY_MAX", 20)
+    out = tmp_path / "large"
+    results = train(dataset, out, folds=5, tiny=True, resamples=50)
+    scale = results["model_selection"]["scale"]
+    assert scale["large"] and results["model_selection"]["folds"] == stance_models.LARGE_FOLDS
+    assert "minilm_logreg" in results["stance"]["skipped"]
+    models = results["stance"]["models"]
+    assert set(stance_models.LARGE_MODELS) < set(models)
+    assert models["cues_tfidf_svm"]["scores"]["test"]["macro_f1"] > 0.9
+    assert 20 <= results["entities"]["training_sentences"] < 72
+    # The saved pipelines compute the features the search shared: same predictions from texts.
+    saved = evaluate_saved(out, dataset)["stance"]["models"]
+    for name, model in models.items():
+        assert saved[name]["macro_f1"] == model["scores"]["test"]["macro_f1"], name

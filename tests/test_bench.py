@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from stancekit.bench import BUNDLED, STAGES
+from stancekit.bench import BUNDLED, STAGES, table
 from stancekit.labeling.pipeline import COLUMNS, annotate_batch, documents, predict_document
 from stancekit.labeling.segment import segment_document
 
@@ -30,6 +30,8 @@ def test_quick_json_shape(tmp_path):
         assert row["sentences"] > 0 and row["throughput"] > 0 and row["peak_rss_mb"] > 0
         if "peer" in row:
             assert row["peer_throughput"] > 0 and row["ratio"] > 0
+            assert row["startup_s"] >= 0 and row["peer_startup_s"] >= 0
+    assert "| startup s |" in table(rows)
 
 
 def test_annotate_batch_matches_segment_and_tasks():
