@@ -50,7 +50,7 @@ def plot_events(frame: pd.DataFrame, path: Path | str, outputs: Outputs | None =
         bars.bar(range(len(months)), heights, bottom=bottom, color=colors.get(stance),
                  label=stance)
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    bars.margins(y=0.08)
+    bars.set_ylim(0, max(bottom, default=0) * 1.08 + 1)
     bars.set_ylabel("dyadic events")
     bars.set_title(f"Dyadic events per month ({len(frame)} events)")
     bars.legend(title="stance", fontsize="small")

@@ -28,7 +28,7 @@ if ! "$stancekit" demo --quick -o out > demo.log 2>&1; then
 fi
 for file in export.json sentences.jsonl tasks.json label_config.xml agreement.md gold.jsonl \
             splits.json DATASHEET.md dataset/README.md dataset/stance/train.parquet \
-            baselines/results.json baselines/results.md; do
+            events.csv events.png baselines/results.json baselines/results.md; do
     [ -s "out/$file" ] || { echo "wheel test: out/$file missing or empty" >&2; exit 1; }
 done
 grep -q "| model |" demo.log

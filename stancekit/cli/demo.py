@@ -42,6 +42,7 @@ def demo(
     from stancekit.cli.baselines import train_cmd
     from stancekit.cli.build import build
     from stancekit.cli.corpus import gold_cmd
+    from stancekit.cli.events import events
     from stancekit.cli.segment import segment
     from stancekit.cli.split import split
     from stancekit.cli.tasks import tasks
@@ -100,6 +101,8 @@ def demo(
     step("split", [export, *frozen], [splits], {"lead": lead}, lambda: (
         copy_manifest(), split(export, output=splits, lead=lead, test=0.2, validation=0.1)))
     step("build", [export, splits, articles], [dataset], {"lead": lead}, build_dataset)
+    step("events", [dataset], [out / "events.csv", out / "events.png"], {},
+         lambda: events(dataset, output=out / "events.csv", plot=out / "events.png"))
     step("baselines", [dataset], [baselines / "results.md"], {"seed": seed, "quick": quick},
          lambda: train_cmd(dataset, output=baselines, seed=seed, quick=quick,
                            folds=3 if quick else 5))
