@@ -27,8 +27,8 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_demo_writes_every_stage(demo_out: tuple[Path, str]) -> None:
     out, stdout = demo_out
     for name in ("export.json", "sentences.jsonl", "tasks.json", "label_config.xml", "agreement.md",
-                 "gold.jsonl", "queue.json", "splits.json", "dataset/README.md",
-                 "baselines/results.json", "baselines/results.md"):
+                 "gold.jsonl", "queue.json", "splits.json", "dataset/README.md", "events.csv",
+                 "events.png", "baselines/results.json", "baselines/results.md"):
         assert (out / name).exists(), name
     assert "| model |" in stdout
     results = json.loads((out / "baselines" / "results.json").read_text())
@@ -39,7 +39,7 @@ def test_demo_resumes_without_rerunning(demo_out: tuple[Path, str]) -> None:
     out, _ = demo_out
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     stdout = _demo(out)
-    assert stdout.count("up to date") == 9
+    assert stdout.count("up to date") == 10
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
@@ -47,7 +47,8 @@ def test_demo_is_deterministic(demo_out: tuple[Path, str], tmp_path: Path) -> No
     out, _ = demo_out
     _demo(tmp_path)
     for name in ("sentences.jsonl", "tasks.json", "gold.jsonl", "splits.json",
-                 "dataset/stance/train.parquet", "dataset/README.md", "baselines/results.json",
+                 "dataset/stance/train.parquet", "dataset/README.md", "events.csv", "events.png",
+                 "baselines/results.json",
                  *(str(p.relative_to(out)) for p in (out / "baselines").rglob("*.skops"))):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
