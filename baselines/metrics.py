@@ -14,7 +14,7 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
-from stancekit.files import atomic_open
+from stancekit.files import save_figure
 from stancekit.labeling.agreement import match_f1
 
 DIGITS = 6
@@ -159,5 +159,4 @@ def plot_confusion(matrix: Sequence[Sequence[int]], labels: Sequence[str], title
     ax.set_xlabel("predicted")
     ax.set_ylabel("gold (rows sum to 1)")
     ax.set_title(title, fontsize=10, wrap=True)
-    with atomic_open(path, "wb") as f:
-        fig.savefig(f, format="png", metadata={"Software": None})
+    save_figure(fig, path)

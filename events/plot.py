@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stancekit.files import Outputs, atomic_open
+from stancekit.files import Outputs, save_figure
 from stancekit.schema import SCHEMA
 
 if TYPE_CHECKING:
@@ -67,8 +67,5 @@ def plot_events(frame: pd.DataFrame, path: Path | str, outputs: Outputs | None =
     grid.set_xticks(range(len(months)), months, rotation=90, fontsize="small")
     grid.set_xlim(-0.7, len(months) - 0.3)
     fig.tight_layout()
-    path = Path(path)
-    with atomic_open(path, "wb", outputs) as f:
-        fig.savefig(f, format=path.suffix.lstrip(".") or "png", dpi=110,
-                    metadata={"Software": None} if path.suffix == ".png" else None)
+    save_figure(fig, path, outputs, dpi=110)
     plt.close(fig)

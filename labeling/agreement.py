@@ -10,7 +10,7 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 
-from stancekit.files import Outputs, atomic_open
+from stancekit.files import Outputs, save_figure
 from stancekit.labeling.export import Export, iter_units
 from stancekit.schema import SCHEMA
 
@@ -219,8 +219,5 @@ def plot_confusion(report: dict, path: Path | str, outputs: Outputs | None = Non
     ax.set_title(f"Stance confusion between annotators (alpha {_fmt(report['alpha']['stance'])})")
     fig.colorbar(image, ax=ax, label="sentences")
     fig.tight_layout()
-    path = Path(path)
-    with atomic_open(path, "wb", outputs) as f:
-        fig.savefig(f, format=path.suffix.lstrip(".") or "png", dpi=120,
-                    metadata={"Software": None} if path.suffix == ".png" else None)
+    save_figure(fig, path, outputs, dpi=120)
     plt.close(fig)

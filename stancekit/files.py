@@ -219,6 +219,17 @@ def write_together(outputs: Mapping[Path, str], inputs: Iterable[Path | str] = (
             write_text(path, text, staged)
 
 
+def save_figure(fig: Any, path: Path | str, outputs: Outputs | None = None,
+                dpi: float | None = None) -> None:
+    """Write a matplotlib figure in the format of *path*'s suffix (PNG by default), without the
+    software stamp, so the same figure gives the same bytes."""
+    path = Path(path)
+    kind = path.suffix.lstrip(".") or "png"
+    with atomic_open(path, "wb", outputs) as f:
+        fig.savefig(f, format=kind, dpi=dpi if dpi is not None else "figure",
+                    metadata={"Software": None} if kind == "png" else None)
+
+
 def write_text(path: Path | str, text: str, outputs: Outputs | None = None) -> None:
     """Write *text* to *path* atomically."""
     with atomic_open(path, outputs=outputs) as f:
