@@ -113,7 +113,7 @@ class Sentence:
             "cue|types": f"{cue_s}|{cue_t}|{source['label']}>{target['label']}",
             "order|tokens": f"{order}|{_bucket(len(between))}",
         }
-        for w in set(between[:WINDOW] + between[-WINDOW:]):
+        for w in dict.fromkeys(between[:WINDOW] + between[-WINDOW:]):
             f[f"between={w}"] = 1.0
         for role, e in (("s", source), ("t", target)):
             left, right = self.context[id(e)]
