@@ -42,9 +42,9 @@ def _bucket(n: int) -> str:
 
 
 def _side(entity: dict, cue: tuple[int, int] | None) -> str:
-    """Where the cue is relative to *entity*: before, inside, after, or absent."""
+    """Where the cue is relative to *entity*: before, inside, after, or nowhere (no cue)."""
     if cue is None:
-        return "none"
+        return "nowhere"
     if cue[1] <= entity["start"]:
         return "before"
     if cue[0] >= entity["end"]:
