@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -67,6 +67,12 @@ class Actors:
     roles: dict[str, str] = field(default_factory=dict)
     role_words: dict[str, str] = field(default_factory=dict)
     modifiers: frozenset[str] = frozenset()
+
+    @cached_property
+    def title_words(self) -> frozenset[str]:
+        """Every word of a role phrase, and the modifiers: what a title before a name holds."""
+        return frozenset({word for phrase in self.role_words for word in phrase.split()}
+                         | self.modifiers)
 
     def lookup(self, text: str, entity_type: str | None = None) -> Entry | None:
         """The entry a whole mention of *entity_type* names, if any: capitals, places and

@@ -73,8 +73,7 @@ def _role_in(actors: Actors, key: str) -> str | None:
 def title_before(actors: Actors, sentence: str, start: int) -> str:
     """The title words right before a mention ("Russian Foreign Minister" before "Sergei
     Lavrov"): capitalised words, role words and modifiers back to a clause boundary."""
-    vocabulary = {word for phrase in actors.role_words for word in phrase.split()}
-    vocabulary |= actors.modifiers
+    vocabulary = actors.title_words
     taken: list[str] = []
     for word in reversed(sentence[:start].split()[-TITLE_WORDS:]):
         key = name_key(word)
