@@ -8,6 +8,7 @@ from Python, ``train(dataset, out_dir)`` takes a dataset folder, a ``DatasetDict
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -88,20 +89,26 @@ def _compare(models: dict, rows_by_split: dict, seed: int, resamples: int) -> di
 
 def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
           tiny: bool = False, resamples: int = 1000, n_jobs: int | None = None,
-          progress: bool | None = None) -> dict:
+          progress: bool | None = None, models: Sequence[str] | None = None) -> dict:
     """Search, calibrate, save and evaluate every baseline; write results, cards and figures.
 
-    *out_dir* is replaced as a whole when everything is written, so an interrupted run leaves
-    the previous results in place.
+    *models* names the stance models to train (default: all of `stance.MODELS`); the entity
+    tagger and the dyad models are always trained. *out_dir* is replaced as a whole when
+    everything is written, so an interrupted run leaves the previous results in place.
     """
+    unknown = sorted(set(models or ()) - set(stance.MODELS))
+    if unknown or models is not None and not models:
+        raise ValueError(f"unknown stance models {unknown}; choose from {list(stance.MODELS)}"
+                         if unknown else "no stance model to train")
     inputs = [dataset] if isinstance(dataset, str | Path) else []
     with Outputs(inputs) as outputs:
         return _train_into(outputs.folder(out_dir), dataset, seed, folds, tiny, resamples,
-                           n_jobs, progress)
+                           n_jobs, progress, models)
 
 
 def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: bool,
-                resamples: int, n_jobs: int | None, progress: bool | None) -> dict:
+                resamples: int, n_jobs: int | None, progress: bool | None,
+                chosen: Sequence[str] | None) -> dict:
     disable = (not os.isatty(2)) if progress is None else not progress
     data = load_data(dataset)
     rows = data.split("stance", TRAIN)
@@ -119,7 +126,9 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
     models, skipped = {}, {}
     for name in tqdm(stance.MODELS, desc="stance models", disable=disable):
         missing = stance.missing_extra(name)
-        if large and name in stance.OPTIONAL:
+        if chosen is not None and name not in chosen:
+            missing = "not among the models asked for"
+        elif large and name in stance.OPTIONAL:
             missing = f"left out above {stance.LARGE:,} training sentences"
         if missing:
             skipped[name] = missing

@@ -365,6 +365,23 @@ def test_a_missing_extra_is_skipped_with_what_to_install(dataset, tmp_path, monk
     assert "pip install 'stancekit[embeddings]'" in results["stance"]["skipped"]["minilm_logreg"]
 
 
+def test_train_takes_only_the_stance_models_asked_for(dataset, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "some"
+    result = runner.invoke(app, ["baselines", "train", str(dataset), "-o", str(out), "--quick",
+                                 "--folds", "3", "--model", "majority", "--model",
+                                 "cue_prelabeler"])
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text())
+    assert set(results["stance"]["models"]) == {"majority", "cue_prelabeler"}
+    assert results["stance"]["skipped"]["tfidf_svm"] == "not among the models asked for"
+    assert results["dyads"]["learned"]["scores"]
+    bad = runner.invoke(app, ["baselines", "train", str(dataset), "-o", str(tmp_path / "bad"),
+                              "--model", "bert"])
+    assert bad.exit_code == 2 and "unknown stance model 'bert'" in bad.output
+    assert not (tmp_path / "bad").exists()
+
+
 def test_large_training_sets_share_stateless_features_and_models_still_take_texts(
         dataset, tmp_path, monkeypatch):
     from stancekit.baselines import train as train_module

@@ -28,12 +28,21 @@ def train_cmd(
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds on train.")] = 5,
     quick: Annotated[bool, typer.Option(help="One or two grid points per model.")] = False,
     n_jobs: Annotated[int, typer.Option("--n-jobs", help=N_JOBS_HELP)] = -1,
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", help="A stance model to train, as named in results.md (repeat for several) "
+                        "[default: all].")] = None,
 ) -> None:
     """Search hyperparameters on train by grouped CV, calibrate, save with skops, evaluate."""
+    from stancekit.baselines.stance import MODELS
     from stancekit.baselines.train import train
 
+    unknown = sorted(set(model or ()) - set(MODELS))
+    if unknown:
+        raise typer.BadParameter(f"unknown stance model {unknown[0]!r}; choose from "
+                                 f"{', '.join(MODELS)}", param_hint="--model")
     started = time.perf_counter()
-    results = train(dataset_dir, output, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs)
+    results = train(dataset_dir, output, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs,
+                    models=model)
     best = results["stance"]["best_model"]
     for name, model in results["stance"]["models"].items():
         scores = ", ".join(f"{split} macro-F1 {s['macro_f1']:.3f}"

@@ -31,12 +31,14 @@ def demo(
     lead: Annotated[int, typer.Option(help="Annotator id whose label breaks ties.")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the baselines.")] = 13,
     quick: Annotated[bool, typer.Option(
-        help="Small hyperparameter grids and 3 folds for the baselines.")] = False,
+        help="Small hyperparameter grids and 3 folds for the baselines, and no model that "
+             "needs an optional extra.")] = False,
     force: Annotated[bool, typer.Option(help="Rerun stages whose inputs have not changed.")] = (
         False),
 ) -> None:
     """Run corpus → segment → tasks → agreement → adjudicate → split → build → baselines."""
     from stancekit import schema
+    from stancekit.baselines.stance import MODELS, OPTIONAL
     from stancekit.cli.adjudicate import adjudicate
     from stancekit.cli.agreement import agreement
     from stancekit.cli.baselines import train_cmd
@@ -105,6 +107,7 @@ def demo(
          lambda: events(dataset, output=out / "events.csv", plot=out / "events.png"))
     step("baselines", [dataset], [baselines / "results.md"], {"seed": seed, "quick": quick},
          lambda: train_cmd(dataset, output=baselines, seed=seed, quick=quick,
-                           folds=3 if quick else 5))
+                           folds=3 if quick else 5,
+                           model=[m for m in MODELS if m not in OPTIONAL] if quick else None))
     typer.secho("\n== results", bold=True)
     typer.echo(read_text(baselines / "results.md"))
