@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import json
 from collections import Counter
@@ -112,7 +113,7 @@ def heuristic_dyads(rows: list[dict]) -> list[list[tuple[Span, Span]]]:
 @functools.cache
 def dyad_predictor(path: str | None = None) -> DyadPredictor:
     """The learned dyad model saved at *path* (``baselines train``), or the heuristic; loaded
-    once a process."""
+    once a process. The learned one's ``version`` names the model file by its digest."""
     if path is None:
         return heuristic_dyads
     from stancekit.baselines.persist import load_fitted
@@ -121,7 +122,13 @@ def dyad_predictor(path: str | None = None) -> DyadPredictor:
     probe = [{"text": text, "stance": stance, "entities": [
         {"start": a, "end": b, "text": text[a:b], "label": SCHEMA.entity_names[0]}
         for a, b in ((0, 7), (16, 20))]}]
-    return load_fitted(path, lambda model: model.predict(probe), "dyad model").predict
+    model = load_fitted(path, lambda model: model.predict(probe), "dyad model")
+
+    def learned(rows: list[dict]) -> list[list[tuple[Span, Span]]]:
+        return model.predict(rows)
+
+    learned.version = f"dyads-{hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]}"
+    return learned
 
 
 def relation_lists(rows: list[dict], ids: list[list[str]], predictor: DyadPredictor
@@ -178,6 +185,8 @@ def build_tasks(records: Iterable[dict], recognizer: Recognizer | None = None,
         return
     recognizer = recognizer or gazetteer_entities
     version = f"{CUES_VERSION}+{getattr(recognizer, 'version', 'ner')}"
+    if hasattr(dyads, "version"):
+        version += f"+{dyads.version}"
     records, feed = itertools.tee(records)
     found = zip(records, recognizer(feed), strict=True)
     while batch := list(itertools.islice(found, BATCH)):

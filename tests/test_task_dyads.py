@@ -3,6 +3,7 @@ back by the export parser, from the heuristic or a learned dyad model."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -128,8 +129,11 @@ def test_tasks_with_a_saved_dyad_model(trained, sentences, tmp_path):
                                      "--dyad-model", str(path)])
         assert result.exit_code == 0, result.output
     assert outs[0].read_bytes() == outs[1].read_bytes()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     found = []
     for task in json.loads(outs[0].read_text(encoding="utf-8")):
+        # Label Studio shows the predictions of one model_version: the learned model has its own.
+        assert task["predictions"][0]["model_version"].endswith(f"+dyads-{digest}")
         result = task["predictions"][0]["result"]
         regions = {r["id"]: r["value"]["text"] for r in result if r["type"] == "labels"}
         found += [(regions[r["from_id"]], regions[r["to_id"]]) for r in result
