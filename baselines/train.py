@@ -38,7 +38,8 @@ FIGURES = "figures"
 TRAIN = "train"
 ENTITY_MAX = 2_000
 """Above `stance.LARGE` training sentences, the entity tagger (a feature dict per token) learns
-from the sentences of documents drawn at random up to this many, with its tiny grid."""
+from the sentences of documents drawn at random up to this many, with its tiny grid, over hashed
+features fit by SGD (`entities.HashedSpanTagger`)."""
 
 
 def _middle(grid: dict[str, list]) -> dict[str, list]:
@@ -66,7 +67,8 @@ def _scale(n: int, large: bool) -> dict:
         out.update(features="hashed word 1-2-grams (2^18) and cue features, computed once",
                    folds_at_most=stance.LARGE_FOLDS, linear_models="SGDClassifier",
                    left_out="character n-grams, optional extras",
-                   entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents)")
+                   entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents), "
+                                 f"hashed token features (2^20), SGD ({entities.EPOCHS} epochs)")
     return out
 
 
@@ -154,10 +156,11 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
             entity_rows = _documents_sample(entity_rows, ENTITY_MAX, seed)
         tagger, selection = entities.search(
             entity_rows, [r["doc_id"] for r in entity_rows], folds,
-            entities.TINY_GRID if tiny or large else entities.GRID, seed, n_jobs)
+            entities.TINY_GRID if tiny or large else entities.GRID, seed, n_jobs, hashed=large)
         save_model(tagger, model_path(out_dir, ENTITY_MODEL))
         entity_results = {
-            **selection, "model": "DictVectorizer + LogisticRegression over token features",
+            **selection, "model": "FeatureHasher + SGDClassifier (log loss) over token features"
+            if large else "DictVectorizer + LogisticRegression over token features",
             "file": f"{MODELS_DIR}/{ENTITY_MODEL}.skops", "training_sentences": len(entity_rows),
             "scores": {split: entities.evaluate(tagger, data.split("entities", split), seed,
                                                 resamples)
