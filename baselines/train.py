@@ -40,6 +40,10 @@ ENTITY_MAX = 2_000
 """Above `stance.LARGE` training sentences, the entity tagger (a feature dict per token) learns
 from the sentences of documents drawn at random up to this many, with its tiny grid, over hashed
 features fit by SGD (`entities.HashedSpanTagger`)."""
+DYAD_MAX = 2_000
+"""Above `stance.LARGE` training sentences, the learned dyad model (a feature dict per ordered
+entity pair) learns from the sentences of documents drawn at random up to this many, with its
+tiny grid."""
 
 
 def _middle(grid: dict[str, list]) -> dict[str, list]:
@@ -68,7 +72,8 @@ def _scale(n: int, large: bool) -> dict:
                    folds_at_most=stance.LARGE_FOLDS, linear_models="SGDClassifier",
                    left_out="character n-grams, optional extras",
                    entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents), "
-                                 f"hashed token features (2^20), SGD ({entities.EPOCHS} epochs)")
+                                 f"hashed token features (2^20), SGD ({entities.EPOCHS} epochs)",
+                   dyad_model=f"tiny grid, at most {DYAD_MAX:,} sentences (whole documents)")
     return out
 
 
@@ -166,8 +171,12 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                                                 resamples)
                        for split in data.configs["entities"] if split != TRAIN}}
 
-    learned, dyad_selection = dyad_model.search(rows, folds, dyad_model.TINY_GRID if tiny
-                                                else dyad_model.GRID, seed, n_jobs)
+    dyad_rows = _documents_sample(rows, DYAD_MAX, seed) if large else rows
+    learned, dyad_selection = dyad_model.search(dyad_rows, folds, dyad_model.TINY_GRID
+                                                if tiny or large else dyad_model.GRID, seed,
+                                                n_jobs)
+    if large:
+        dyad_selection["training_sentences"] = len(dyad_rows)
     save_model(learned, model_path(out_dir, DYAD_MODEL))
 
     packages = package_versions(PACKAGES)
