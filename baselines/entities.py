@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.feature_extraction import DictVectorizer, FeatureHasher
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline
 
@@ -19,6 +19,10 @@ GRID = {"C": [1.0, 3.0, 10.0]}
 TINY_GRID = {"C": [3.0]}
 MAX_FOLDS = 3
 """Folds of the tagger's search: each fit takes seconds, so fewer than the stance models'."""
+HASHED = 2**20
+"""Hashed token feature columns of the tagger for large training sets (`hashed_tagger`)."""
+EPOCHS = 5
+"""SGD passes over the training tokens of `hashed_tagger`."""
 Span = tuple[int, int, str]
 
 
@@ -48,10 +52,11 @@ def token_features(row: dict) -> list[dict[str, object]]:
     tokens = row["tokens"]
     gaz = _gazetteer_types(row)
     words = [t.lower() for t in tokens]
+    shapes = [_shape(t) for t in tokens]
     feats = []
     for i, token in enumerate(tokens):
         f: dict[str, object] = {
-            "bias": 1.0, "w": words[i], "shape": _shape(token), "pre3": words[i][:3],
+            "bias": 1.0, "w": words[i], "shape": shapes[i], "pre3": words[i][:3],
             "suf3": words[i][-3:], "suf2": words[i][-2:], "title": token.istitle(),
             "upper": token.isupper(), "digit": token.isdigit(), "gaz": gaz[i] or "-",
             "first": i == 0,
@@ -60,7 +65,7 @@ def token_features(row: dict) -> list[dict[str, object]]:
             j = i + k
             if 0 <= j < len(tokens):
                 f[f"w{k:+d}"] = words[j]
-                f[f"shape{k:+d}"] = _shape(tokens[j])
+                f[f"shape{k:+d}"] = shapes[j]
                 f[f"gaz{k:+d}"] = gaz[j] or "-"
             else:
                 f[f"w{k:+d}"] = "<s>" if j < 0 else "</s>"
@@ -73,6 +78,18 @@ def tagger(seed: int | None) -> Pipeline:
     return Pipeline([
         ("vec", DictVectorizer()),
         ("clf", LogisticRegression(tol=1e-3, max_iter=300, random_state=seed)),
+    ])
+
+
+def hashed_tagger(seed: int | None, c: float, n_tokens: int) -> Pipeline:
+    """Feature dicts → hashed one-hot features → one-vs-rest logistic regression by SGD, for
+    large training sets: a stateless vectoriser and a fixed number of passes over the tokens.
+
+    The L2 penalty ``alpha = 1 / (C · tokens)`` is that of `tagger` with the same *c*."""
+    return Pipeline([
+        ("vec", FeatureHasher(n_features=HASHED, alternate_sign=False)),
+        ("clf", SGDClassifier(loss="log_loss", alpha=1.0 / (c * max(n_tokens, 1)),
+                              max_iter=EPOCHS, tol=None, random_state=seed)),
     ])
 
 
@@ -146,10 +163,13 @@ class SpanTagger(BaseEstimator):
         self.C = C
         self.random_state = random_state
 
+    def _model(self, n_tokens: int) -> Pipeline:
+        return tagger(self.random_state).set_params(clf__C=self.C)
+
     def fit(self, rows: Sequence[dict], y: object = None) -> SpanTagger:
         """Fit the token classifier on every token of *rows*."""
         x, tags = _tokens(list(rows))
-        self.pipeline_ = tagger(self.random_state).set_params(clf__C=self.C).fit(x, tags)
+        self.pipeline_ = self._model(len(x)).fit(x, tags)
         return self
 
     def predict(self, rows: Sequence[dict]) -> list[set]:
@@ -163,16 +183,26 @@ class SpanTagger(BaseEstimator):
         return span_scores(gold_spans(rows), self.predict(rows))["micro"]["f1"]
 
 
+class HashedSpanTagger(SpanTagger):
+    """A `SpanTagger` over hashed features fit by SGD (`hashed_tagger`), for large training
+    sets."""
+
+    def _model(self, n_tokens: int) -> Pipeline:
+        return hashed_tagger(self.random_state, self.C, n_tokens)
+
+
 def search(rows: Sequence[dict], groups: Sequence[str], n_splits: int, grid: dict, seed: int,
-           n_jobs: int | None = None) -> tuple[SpanTagger, dict]:
-    """The tagger searched over *grid* by ``GroupKFold`` over documents, refit on all rows."""
+           n_jobs: int | None = None, hashed: bool = False) -> tuple[SpanTagger, dict]:
+    """The tagger (hashed features and SGD if *hashed*) searched over *grid* by ``GroupKFold``
+    over documents, refit on all rows."""
     rows = np.asarray(list(rows), dtype=object)
+    base = (HashedSpanTagger if hashed else SpanTagger)(random_state=seed)
     n_splits = min(n_splits, MAX_FOLDS, len(set(groups)))
     if n_splits < 2:
-        return SpanTagger(random_state=seed).fit(rows), {"grid": grid, "best_params": {},
-                                                         "cv_micro_f1": None, "candidates": []}
+        return base.fit(rows), {"grid": grid, "best_params": {}, "cv_micro_f1": None,
+                                "candidates": []}
     cv = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    gs = GridSearchCV(SpanTagger(random_state=seed), grid, cv=cv, n_jobs=n_jobs,
+    gs = GridSearchCV(base, grid, cv=cv, n_jobs=n_jobs,
                       error_score="raise").fit(rows, groups=np.asarray(groups))
     results = gs.cv_results_
     candidates = [{"params": params, "mean": round(float(results["mean_test_score"][i]), 6),

@@ -18,6 +18,7 @@ from stancekit.files import InputError, atomic_open
 TRUSTED: frozenset[str] = frozenset({"stancekit.baselines.cue_features.CueFeatures",
                                      "stancekit.baselines.cue_features.CuePrelabeler",
                                      "stancekit.baselines.entities.SpanTagger",
+                                     "stancekit.baselines.entities.HashedSpanTagger",
                                      "stancekit.baselines.dyad_model.DyadModel",
                                      "stancekit.baselines.embeddings.SentenceEmbeddings",
                                      "sklearn.calibration._CalibratedClassifier",

@@ -39,7 +39,12 @@ FIGURES = "figures"
 TRAIN = "train"
 ENTITY_MAX = 2_000
 """Above `stance.LARGE` training sentences, the entity tagger (a feature dict per token) learns
-from the sentences of documents drawn at random up to this many, with its tiny grid."""
+from the sentences of documents drawn at random up to this many, with its tiny grid, over hashed
+features fit by SGD (`entities.HashedSpanTagger`)."""
+DYAD_MAX = 2_000
+"""Above `stance.LARGE` training sentences, the learned dyad model (a feature dict per ordered
+entity pair) learns from the sentences of documents drawn at random up to this many, with its
+tiny grid."""
 
 
 def _middle(grid: dict[str, list]) -> dict[str, list]:
@@ -67,7 +72,9 @@ def _scale(n: int, large: bool) -> dict:
         out.update(features="hashed word 1-2-grams (2^18) and cue features, computed once",
                    folds_at_most=stance.LARGE_FOLDS, linear_models="SGDClassifier",
                    left_out="character n-grams, optional extras",
-                   entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents)")
+                   entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents), "
+                                 f"hashed token features (2^20), SGD ({entities.EPOCHS} epochs)",
+                   dyad_model=f"tiny grid, at most {DYAD_MAX:,} sentences (whole documents)")
     return out
 
 
@@ -163,17 +170,22 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
             entity_rows = _documents_sample(entity_rows, ENTITY_MAX, seed)
         tagger, selection = entities.search(
             entity_rows, [r["doc_id"] for r in entity_rows], folds,
-            entities.TINY_GRID if tiny or large else entities.GRID, seed, n_jobs)
+            entities.TINY_GRID if tiny or large else entities.GRID, seed, n_jobs, hashed=large)
         save_model(tagger, model_path(out_dir, ENTITY_MODEL))
         entity_results = {
-            **selection, "model": "DictVectorizer + LogisticRegression over token features",
+            **selection, "model": "FeatureHasher + SGDClassifier (log loss) over token features"
+            if large else "DictVectorizer + LogisticRegression over token features",
             "file": f"{MODELS_DIR}/{ENTITY_MODEL}.skops", "training_sentences": len(entity_rows),
             "scores": {split: entities.evaluate(tagger, data.split("entities", split), seed,
                                                 resamples)
                        for split in data.configs["entities"] if split != TRAIN}}
 
-    learned, dyad_selection = dyad_model.search(rows, folds, dyad_model.TINY_GRID if tiny
-                                                else dyad_model.GRID, seed, n_jobs)
+    dyad_rows = _documents_sample(rows, DYAD_MAX, seed) if large else rows
+    learned, dyad_selection = dyad_model.search(dyad_rows, folds, dyad_model.TINY_GRID
+                                                if tiny or large else dyad_model.GRID, seed,
+                                                n_jobs)
+    if large:
+        dyad_selection["training_sentences"] = len(dyad_rows)
     save_model(learned, model_path(out_dir, DYAD_MODEL))
 
     packages = package_versions(PACKAGES)
