@@ -1,12 +1,16 @@
 """Learned dyad baseline: a classifier over ordered entity pairs, decoded per sentence.
 
 Each ordered pair (source candidate, target candidate) of a sentence with a stance gets a
-feature dict: order, distance, the cue's position relative to each entity, entity types,
-whether an entity leads the sentence or precedes the cue (and its rank from the cue), entities
-between, the words between and around, the stance, and whether the nearest-entity heuristic
-picks the pair. A logistic regression scores the pairs; a sentence's dyads are its
-pairs scored above a threshold, with the threshold and the decoding rules chosen by grouped
-cross-validation on train.
+feature dict: order, distance, the cue's position relative to each entity (the first speech
+verb stands in for a missing cue), entity types, whether an entity leads the sentence or
+precedes the cue (and its rank from the cue), entities between, the words between and around,
+the stance, and whether the nearest-entity heuristic picks the pair. Each entity also brings
+parser-free clues to its role: the verb after it and the word before it (a preposition,
+"according to"), whether it is the cue's subject or object (near it with no clause boundary
+between), whether it modifies the next entity ("Ukrainian President X") or is possessive,
+quoted or a repeated mention; and the pair names the clause boundaries it crosses. A logistic
+regression scores the pairs; a sentence's dyads are its pairs scored above a threshold, with the
+threshold and the decoding rules chosen by grouped cross-validation on train.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from sklearn.pipeline import Pipeline
 from stancekit.baselines import dyads
 from stancekit.schema import SCHEMA
 
-GRID = {"clf__C": [0.01, 0.03, 0.1, 0.3], "clf__class_weight": [None, "balanced"]}
+GRID = {"clf__C": [0.1, 0.3, 1.0], "clf__class_weight": [None]}
 TINY_GRID = {"clf__C": [1.0], "clf__class_weight": [None]}
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(2, 19))
 DECODINGS = ({"max_dyads": 1, "at_least_one": False}, {"max_dyads": 1, "at_least_one": True},
@@ -35,10 +39,43 @@ WINDOW = 3
 """Words on each side of an entity, and at each end of the stretch between two entities."""
 _WORD = re.compile(r"\w+|[^\w\s]")
 Dyad = dyads.Dyad
+REACH = 4
+"""Tokens between an entity and the cue within which the entity is the cue's subject or object."""
+SPEECH = frozenset(("say", "tell", "state", "announce", "report", "claim", "allege", "accuse",
+                    "deny", "urge", "call", "ask", "demand", "confirm", "charge", "arrest",
+                    "sentence", "blame", "condemn", "reject", "dismiss", "warn", "write", "wrote",
+                    "add", "insist", "argue", "acknowledge", "order", "accord", "indict",
+                    "convict", "detain", "designate", "sanction", "criticize", "criticise", "slam",
+                    "vow", "threaten", "press", "plead", "appeal", "suggest", "attribute",
+                    "dispute", "refute", "rebuff", "label", "describe", "issue", "said", "told",
+                    "denies"))
+"""Stems of the verbs whose subject speaks: a sentence's source is most often one."""
+AUXILIARY = frozenset(("has", "have", "had", "is", "was", "were", "are", "also", "again",
+                       "repeatedly", "previously", "later", "initially", "then", "on", "friday",
+                       "monday", "tuesday", "wednesday", "thursday", "saturday", "sunday",
+                       "earlier", "today", "yesterday"))
+BOUNDARIES = {",": "comma", ";": "semicolon", ":": "colon", "that": "that", "which": "which",
+              "who": "who", "but": "but", "while": "while", "and": "and", "\"": "quote",
+              "“": "quote", "”": "quote", "(": "paren", ")": "paren"}
+"""Tokens that start a new clause or phrase, by the name a feature gives them."""
+PREPOSITIONS = frozenset(("against", "on", "upon", "of", "to", "for", "with", "by", "from", "at",
+                          "in", "over", "into"))
+_QUOTES = re.compile(r"[\"“”]")
 
 
 def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-7" if n < 8 else "8-15" if n < 16 else "16+"
+
+
+def _stem(word: str) -> str:
+    """A crude lemma: the word without a verb's or plural's ending."""
+    for suffix in ("ies", "ied", "ing", "es", "ed", "s", "d", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+_SPEECH_STEMS = frozenset(_stem(w) for w in SPEECH)
 
 
 def _side(entity: dict, cue: tuple[int, int] | None) -> str:
@@ -59,7 +96,10 @@ class Sentence:
         self.row = row
         self.text = row["text"]
         self.entities = sorted(row["entities"], key=lambda e: (e["start"], e["end"]))
-        self.cue = dyads.cue(self.text, row["stance"])
+        self.tokens = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(self.text)]
+        self.starts = [t[0] for t in self.tokens]
+        self.cue = dyads.cue(self.text, row["stance"]) or next(
+            ((a, b) for a, b, w in self.tokens if _stem(w) in _SPEECH_STEMS), None)
         self.cue_word = self.text[slice(*self.cue)].lower() if self.cue else "-"
         self.heuristic = set(dyads.predict(row))
         # An entity is before the cue when the cue is after it, and the other way round.
@@ -67,11 +107,61 @@ class Sentence:
         after = [e for e in self.entities if _side(e, self.cue) == "before"]
         self.rank = {id(e): f"before{min(len(before) - 1 - i, 3)}" for i, e in enumerate(before)}
         self.rank |= {id(e): f"after{min(i, 3)}" for i, e in enumerate(after)}
-        self.tokens = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(self.text)]
-        self.starts = [t[0] for t in self.tokens]
         self.context = {id(e): (self.words(max(e["start"] - 30, 0), e["start"])[-WINDOW:],
                                 self.words(e["end"], e["end"] + 30)[:WINDOW])
                         for e in self.entities}
+        self.span = {id(e): (bisect.bisect_left(self.starts, e["start"]),
+                             bisect.bisect_left(self.starts, e["end"])) for e in self.entities}
+        cue_span = (bisect.bisect_left(self.starts, self.cue[0]),
+                    bisect.bisect_left(self.starts, self.cue[1])) if self.cue else None
+        self.roles = {id(e): self._roles(i, e, cue_span) for i, e in enumerate(self.entities)}
+
+    def _boundaries(self, first: int, last: int) -> set[str]:
+        """The names of the clause boundaries among tokens [first, last)."""
+        return {BOUNDARIES[w] for _, _, w in self.tokens[first:last] if w in BOUNDARIES}
+
+    def _roles(self, index: int, e: dict, cue: tuple[int, int] | None) -> dict[str, object]:
+        """Features of one entity that do not depend on its partner: the verb it is the subject
+        of, the words before it, whether it modifies the next entity or is the cue's subject or
+        object."""
+        first, last = self.span[id(e)]
+        words = [w for _, _, w in self.tokens]
+        after = [w for w in words[last:last + 6] if w not in AUXILIARY and w not in "'’"]
+        verb = _stem(after[0]) if after and after[0].isalpha() else after[0] if after else "-"
+        before = words[max(first - 2, 0):first]
+        prev = before[-1] if before else "^"
+        r: dict[str, object] = {
+            "verb": verb, "speaks": verb in _SPEECH_STEMS, "prev": prev,
+            "prep": prev if prev in PREPOSITIONS else "-",
+            "according": before == ["according", "to"],
+            "possessive": words[last:last + 2] in (["'", "s"], ["’", "s"]),
+            "quoted": len(_QUOTES.findall(self.text, 0, e["start"])) % 2 == 1,
+            "repeat": any(o["text"].lower() == e["text"].lower()
+                          for o in self.entities[:index]),
+            "tail": verb in _SPEECH_STEMS and prev in {",", "\"", "”"},
+        }
+        following = self.entities[index + 1] if index + 1 < len(self.entities) else None
+        gap = words[last:self.span[id(following)][0]] if following else []
+        r["modifies"] = (following["label"] if following is not None and len(gap) <= 3
+                         and not self._boundaries(last, last + len(gap))
+                         and all(w.isalpha() or w in "-'’" for w in gap) else "-")
+        if cue is None:
+            r["to_cue"] = "nowhere"
+        elif cue[0] >= last:
+            r["to_cue"] = self._reach("subject", last, cue[0])
+        elif cue[1] <= first:
+            r["to_cue"] = self._reach("object", cue[1], first)
+        else:
+            r["to_cue"] = "inside"
+        return r
+
+    def _reach(self, role: str, first: int, last: int) -> str:
+        """*role* if the stretch [first, last) between an entity and the cue is short and has no
+        boundary but 'and', else the boundaries it crosses."""
+        crossed = self._boundaries(first, last) - {"and"}
+        if not crossed and last - first <= REACH:
+            return role
+        return "far:" + "+".join(sorted(crossed)) if crossed else "far"
 
     def words(self, start: int, end: int) -> list[str]:
         """The lower-cased tokens inside [start, end)."""
@@ -113,6 +203,18 @@ class Sentence:
             "cue|types": f"{cue_s}|{cue_t}|{source['label']}>{target['label']}",
             "order|tokens": f"{order}|{_bucket(len(between))}",
         }
+        rs, rt = self.roles[id(source)], self.roles[id(target)]
+        for role, r in (("s", rs), ("t", rt)):
+            for k, v in r.items():
+                f[f"{role}.{k}"] = v
+            f[f"{role}.to_cue|{role}.verb"] = f"{r['to_cue']}|{r['verb']}"
+        f["to_cue"] = f"{rs['to_cue']}|{rt['to_cue']}"
+        f["stance|to_cue"] = f"{stance}|{rs['to_cue']}|{rt['to_cue']}"
+        f["s.speaks|order"] = f"{rs['speaks']}|{order}"
+        f["t.prep|stance"] = f"{rt['prep']}|{stance}"
+        first_i, second_i = self.span[id(first)][1], self.span[id(second)][0]
+        for name in sorted(self._boundaries(first_i, second_i)) or ["none"]:
+            f[f"cross={name}"] = 1.0
         for w in dict.fromkeys(between[:WINDOW] + between[-WINDOW:]):
             f[f"between={w}"] = 1.0
         for role, e in (("s", source), ("t", target)):
@@ -171,7 +273,8 @@ def decode(pairs: Sequence[Dyad], probs: Sequence[float], threshold: float, max_
 def pair_model(seed: int | None) -> Pipeline:
     """Feature dicts → one-hot features → logistic regression."""
     return Pipeline([("vec", DictVectorizer()),
-                     ("clf", LogisticRegression(tol=1e-3, max_iter=500, random_state=seed))])
+                     ("clf", LogisticRegression(solver="newton-cg", tol=1e-3, max_iter=500,
+                                                random_state=seed))])
 
 
 def _by_row(values: Sequence[float], owner: Sequence[int], n_rows: int) -> list[list[float]]:
