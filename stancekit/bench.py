@@ -325,26 +325,34 @@ def _server(work: Path):
 
 
 def stage_push(work: Path, n: int) -> tuple[int, float, float, float]:
-    """``studio push`` of *n* tasks vs one raw ``import_tasks`` call of the same tasks, after
-    a warm-up import of a few tasks into a third project (timed apart, for both)."""
-    from stancekit.labeling.studio import connect, ensure_project, push
+    """``studio push`` of *n* tasks vs one raw ``import_tasks`` call of the same tasks, on a
+    local server (see :func:`time_push`)."""
+    from stancekit.labeling.studio import connect
 
     tasks = _push_tasks(work, n)
     with _server(work) as server:
-        client = connect(server.url, server.token)
-        start = time.perf_counter()
-        warm = ensure_project(client, "bench warm-up")
-        client.projects.import_tasks(warm.id, request=tasks[:WARM_TASKS], return_task_ids=True)
-        startup = time.perf_counter() - start
-        project = ensure_project(client, "bench push")
-        start = time.perf_counter()
-        push(client, project, tasks, progress=False)
-        ours = time.perf_counter() - start
-        raw = ensure_project(client, "bench raw")
-        start = time.perf_counter()
-        client.projects.import_tasks(raw.id, request=tasks, return_task_ids=True)
-        peer = time.perf_counter() - start
-    return len(tasks), ours, peer, startup
+        return len(tasks), *time_push(connect(server.url, server.token), tasks)
+
+
+def time_push(client: object, tasks: list[dict]) -> tuple[float, float, float]:
+    """Seconds of ``studio push`` of *tasks*, of one raw ``import_tasks`` call of the same
+    tasks as push sends them (with their labeling view), and of a warm-up import of a few of
+    them into a third project, timed apart."""
+    from stancekit.labeling.studio import ensure_project, push, with_view
+
+    viewed = [with_view(task) for task in tasks]
+    start = time.perf_counter()
+    warm = ensure_project(client, "bench warm-up")
+    client.projects.import_tasks(warm.id, request=viewed[:WARM_TASKS], return_task_ids=True)
+    startup = time.perf_counter() - start
+    project = ensure_project(client, "bench push")
+    start = time.perf_counter()
+    push(client, project, tasks, progress=False)
+    ours = time.perf_counter() - start
+    raw = ensure_project(client, "bench raw")
+    start = time.perf_counter()
+    client.projects.import_tasks(raw.id, request=viewed, return_task_ids=True)
+    return ours, time.perf_counter() - start, startup
 
 
 def _warm_export(work: Path) -> Path:

@@ -143,6 +143,17 @@ def test_annotations_of_two_annotators_keep_relations(studio, project, tmp_path)
         ("a0", "a1", (SCHEMA.relation,)), ("b1", "b0", (SCHEMA.relation,))}
 
 
+def test_bench_push_stage_imports_the_same_tasks_on_both_sides(studio):
+    from stancekit.bench import time_push
+
+    tasks = make_tasks(12, first=500)
+    ours, peer, startup = time_push(studio.client, tasks)
+    assert ours > 0 and peer > 0 and startup > 0
+    counts = {p.title: p.task_number for p in studio.client.projects.list()
+              if p.title.startswith("bench ")}
+    assert counts == {"bench warm-up": 10, "bench push": 12, "bench raw": 12}
+
+
 def _pull(studio, project, tmp_path: Path) -> list[dict]:
     out = tmp_path / "pulled.json"
     pull(studio.client, project, out)
