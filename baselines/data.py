@@ -17,6 +17,8 @@ MANIFEST = "splits.json"
 STANCE_COLUMNS = ("id", "doc_id", "text", "stance", "entities", "dyads")
 ENTITY_COLUMNS = ("id", "doc_id", "text", "tokens", "ner_tags", "token_starts", "token_ends")
 COLUMNS = {"stance": STANCE_COLUMNS, "entities": ENTITY_COLUMNS}
+OPTIONAL_COLUMNS = ("source",)
+"""Columns the baselines read when a dataset has them (scores per news source)."""
 
 
 @dataclass
@@ -83,8 +85,10 @@ def _read_config(path: Path, config: str) -> dict[str, list[dict]]:
         raise InputError(path, f"no parquet files for config {config!r} (expected "
                          f"{config}/<split>.parquet); build it with `stancekit build`")
     splits: dict[str, list[dict]] = {}
+    wanted = (*COLUMNS[config], *OPTIONAL_COLUMNS)
     for file in files:
-        table = pq.read_table(file)
+        present = set(pq.read_schema(file).names)
+        table = pq.read_table(file, columns=[c for c in wanted if c in present])
         rows = _named_rows(file, config, Features.from_arrow_schema(table.schema),
                            table.to_pylist())
         splits.setdefault(_split_name(file), []).extend(rows)

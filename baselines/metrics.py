@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,11 +36,20 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict:
 
 def _draws(groups: Sequence[str], seed: int, resamples: int) -> tuple[np.ndarray, np.ndarray]:
     """Each item's group index, and how often each group is drawn in each resample."""
+    return _cached_draws(tuple(groups), seed, resamples)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_draws(groups: tuple[str, ...], seed: int, resamples: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    # Every model is scored on the same rows (a split, a source): the draws are made once.
     names, index = np.unique(np.asarray(groups), return_inverse=True)
     n = len(names)
     draws = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
     draws += np.arange(resamples)[:, None] * n  # one bincount for all resamples
-    return index, np.bincount(draws.ravel(), minlength=resamples * n).reshape(resamples, n)
+    weights = np.bincount(draws.ravel(), minlength=resamples * n).reshape(resamples, n)
+    index.flags.writeable = weights.flags.writeable = False
+    return index, weights
 
 
 def _macro_f1(matrices: np.ndarray) -> np.ndarray:

@@ -28,13 +28,16 @@ def per_source(rows: Sequence[dict], predicted: np.ndarray, seed: int, resamples
     """Summary metrics of each source's rows (empty with fewer than two sources)."""
     from stancekit.baselines.evaluate import scored
 
-    sources = sorted({r["source"] for r in rows if r.get("source")})
-    if len(sources) < 2:
+    at: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        if r.get("source"):
+            at.setdefault(r["source"], []).append(i)
+    if len(at) < 2:
         return {}
+    predicted = np.asarray(predicted)
     out = {}
-    for name in sources:
-        at = [i for i, r in enumerate(rows) if r.get("source") == name]
-        m = scored([rows[i] for i in at], np.asarray(predicted)[at], seed, resamples)
+    for name in sorted(at):
+        m = scored([rows[i] for i in at[name]], predicted[at[name]], seed, resamples)
         out[name] = {k: m[k] for k in SUMMARY}
     return out
 
