@@ -44,11 +44,11 @@ def train_cmd(
     results = train(dataset_dir, output, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs,
                     models=model)
     best = results["stance"]["best_model"]
-    for name, model in results["stance"]["models"].items():
+    for name, trained in results["stance"]["models"].items():
         scores = ", ".join(f"{split} macro-F1 {s['macro_f1']:.3f}"
-                           for split, s in model["scores"].items())
+                           for split, s in trained["scores"].items())
         mark = " (best)" if name == best else ""
-        typer.echo(f"{name}{mark}: CV macro-F1 {model['cv_macro_f1'] or 0:.3f}"
+        typer.echo(f"{name}{mark}: CV macro-F1 {trained['cv_macro_f1'] or 0:.3f}"
                    + (f", {scores}" if scores else ""))
     typer.echo(f"wrote {output}/results.json, results.md, results.tex, models/ and model cards "
                f"in {time.perf_counter() - started:.1f} s")
