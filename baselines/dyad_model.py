@@ -46,7 +46,7 @@ SPEECH = frozenset(("say", "tell", "state", "announce", "report", "claim", "alle
                     "sentence", "blame", "condemn", "reject", "dismiss", "warn", "write", "wrote",
                     "add", "insist", "argue", "acknowledge", "order", "accord", "indict",
                     "convict", "detain", "designate", "sanction", "criticize", "criticise", "slam",
-                    "vow", "threaten", "press", "plead", "appeal", "suggest", "attribute",
+                    "vow", "threaten", "press", "plead", "appeals", "suggest", "attribute",
                     "dispute", "refute", "rebuff", "label", "describe", "issue", "said", "told",
                     "denies"))
 """Stems of the verbs whose subject speaks: a sentence's source is most often one."""
@@ -213,7 +213,7 @@ class Sentence:
         f["s.speaks|order"] = f"{rs['speaks']}|{order}"
         f["t.prep|stance"] = f"{rt['prep']}|{stance}"
         first_i, second_i = self.span[id(first)][1], self.span[id(second)][0]
-        for name in sorted(self._boundaries(first_i, second_i)) or ["none"]:
+        for name in sorted(self._boundaries(first_i, second_i)) or ["no-boundary"]:
             f[f"cross={name}"] = 1.0
         for w in dict.fromkeys(between[:WINDOW] + between[-WINDOW:]):
             f[f"between={w}"] = 1.0
