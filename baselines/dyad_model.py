@@ -97,6 +97,7 @@ class Sentence:
         self.text = row["text"]
         self.entities = sorted(row["entities"], key=lambda e: (e["start"], e["end"]))
         self.tokens = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(self.text)]
+        self.lowered = [w for _, _, w in self.tokens]
         self.starts = [t[0] for t in self.tokens]
         self.cue = dyads.cue(self.text, row["stance"]) or next(
             ((a, b) for a, b, w in self.tokens if _stem(w) in _SPEECH_STEMS), None)
@@ -125,7 +126,7 @@ class Sentence:
         of, the words before it, whether it modifies the next entity or is the cue's subject or
         object."""
         first, last = self.span[id(e)]
-        words = [w for _, _, w in self.tokens]
+        words = self.lowered
         after = [w for w in words[last:last + 6] if w not in AUXILIARY and w not in "'’"]
         verb = _stem(after[0]) if after and after[0].isalpha() else after[0] if after else "-"
         before = words[max(first - 2, 0):first]
