@@ -94,6 +94,16 @@ def _compare(models: dict, rows_by_split: dict, seed: int, resamples: int) -> di
     return out
 
 
+def model_problem(models: Sequence[str] | None) -> str | None:
+    """Why *models* can't be trained (an unknown name, or none at all), or None."""
+    unknown = sorted(set(models or ()) - set(stance.MODELS))
+    if unknown:
+        return f"unknown stance model {unknown[0]!r}; choose from {', '.join(stance.MODELS)}"
+    if models is not None and not models:
+        return "no stance model to train"
+    return None
+
+
 def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
           tiny: bool = False, resamples: int = 1000, n_jobs: int | None = None,
           progress: bool | None = None, models: Sequence[str] | None = None) -> dict:
@@ -103,10 +113,9 @@ def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
     tagger and the dyad models are always trained. *out_dir* is replaced as a whole when
     everything is written, so an interrupted run leaves the previous results in place.
     """
-    unknown = sorted(set(models or ()) - set(stance.MODELS))
-    if unknown or models is not None and not models:
-        raise ValueError(f"unknown stance models {unknown}; choose from {list(stance.MODELS)}"
-                         if unknown else "no stance model to train")
+    problem = model_problem(models)
+    if problem:
+        raise ValueError(problem)
     inputs = [dataset] if isinstance(dataset, str | Path) else []
     with Outputs(inputs) as outputs:
         return _train_into(outputs.folder(out_dir), dataset, seed, folds, tiny, resamples,

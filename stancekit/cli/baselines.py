@@ -33,13 +33,11 @@ def train_cmd(
                         "[default: all].")] = None,
 ) -> None:
     """Search hyperparameters on train by grouped CV, calibrate, save with skops, evaluate."""
-    from stancekit.baselines.stance import MODELS
-    from stancekit.baselines.train import train
+    from stancekit.baselines.train import model_problem, train
 
-    unknown = sorted(set(model or ()) - set(MODELS))
-    if unknown:
-        raise typer.BadParameter(f"unknown stance model {unknown[0]!r}; choose from "
-                                 f"{', '.join(MODELS)}", param_hint="--model")
+    problem = model_problem(model)
+    if problem:
+        raise typer.BadParameter(problem, param_hint="--model")
     started = time.perf_counter()
     results = train(dataset_dir, output, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs,
                     models=model)
