@@ -42,13 +42,16 @@ def document_labels(gold: Iterable[dict], path: Path | str = "gold") -> dict[str
 
 def assign_documents(gold: Iterable[dict], fractions: Mapping[str, float], seed: int,
                      previous: Mapping[str, str] | None = None,
-                     path: Path | str = "gold") -> dict[str, str]:
+                     path: Path | str = "gold", new_split: str | None = None) -> dict[str, str]:
     """Map each document to a split; documents in *previous* keep theirs.
 
-    New documents are visited in a seeded order, and each goes to the split where it
+    New documents go to *new_split* if given (so the other splits stay as they were);
+    otherwise they are visited in a seeded order, and each goes to the split where it
     most reduces the squared shortfall from the target stance counts (weighted by the
     inverse label frequency, so rare stances count as much as frequent ones).
     """
+    if new_split is not None and new_split not in fractions:
+        raise ValueError(f"split {new_split!r} for new documents has no fraction")
     labels = document_labels(gold, path)
     names = list(fractions)
     totals = [sum(column) for column in zip(*labels.values(), strict=True)] if labels else []
@@ -74,7 +77,7 @@ def assign_documents(gold: Iterable[dict], fractions: Mapping[str, float], seed:
 
     for doc_id in new:
         vector = labels[doc_id]
-        best = min(names, key=lambda name: cost(name, vector))
+        best = new_split or min(names, key=lambda name: cost(name, vector))
         assignment[doc_id] = best
         counts[best] = [c + v for c, v in zip(counts[best], vector, strict=True)]
     return dict(sorted(assignment.items()))

@@ -404,3 +404,46 @@ def test_large_training_sets_share_stateless_features_and_models_still_take_text
     saved = evaluate_saved(out, dataset)["stance"]["models"]
     for name, model in models.items():
         assert saved[name]["macro_f1"] == model["scores"]["test"]["macro_f1"], name
+
+
+def test_corpus_extend_adds_the_least_certain_sentences_of_new_documents(trained, tmp_path):
+    from test_sources import PLAN, corpus_documents
+
+    from stancekit.labeling.realnews.corpus import selected_sentences, write_selection
+    from stancekit.labeling.realnews.extension import UNCERTAIN
+
+    docs = list(corpus_documents())
+    first, everything = tmp_path / "first.jsonl", tmp_path / "all.jsonl"
+    write_jsonl(first, docs[:6])
+    write_jsonl(everything, docs)
+    corpus = tmp_path / "real"
+    write_selection([first], corpus, seed=13, plan=PLAN)
+    before = {p.name: p.read_bytes() for p in (corpus / "documents").glob("*.jsonl")}
+    old = selected_sentences(corpus)
+    runner = CliRunner()
+    args = ["corpus", "extend", str(everything), "--models", str(trained), "--corpus",
+            str(corpus), "--per-source", "3", "--per-document", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    grown = selected_sentences(corpus)
+    added = {sid: r for sid, r in grown.items() if sid not in old}
+    assert {sid: grown[sid] for sid in old} == old
+    assert added and all(r["stratum"] == UNCERTAIN for r in added.values())
+    assert not {r["doc_id"] for r in added.values()} & {r["doc_id"] for r in old.values()}
+    assert not {r["text"] for r in added.values()} & {r["text"] for r in old.values()}
+    by_doc = [r["doc_id"] for r in added.values()]
+    assert len(by_doc) == len(set(by_doc))
+    summary = json.loads((corpus / "selection.json").read_text())
+    assert summary["extensions"][0]["round"] == 2
+    assert summary["extensions"][0]["sentences"] == len(added)
+    for name, data in before.items():
+        assert (corpus / "documents" / name).read_bytes().startswith(data[:200])
+
+    pending = tmp_path / "pending.jsonl"
+    lines = [f"{sid}\tnone | {r['text']} |" for sid, r in sorted(old.items())]
+    (corpus / "pass1.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "sentences", str(corpus), "-o", str(pending),
+                                 "--pending"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["sentence_id"] for line in pending.read_text().splitlines()] == (
+        sorted(added))

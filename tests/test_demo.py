@@ -17,16 +17,35 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _start(out: Path) -> subprocess.Popen:
+    return subprocess.Popen([*STANCEKIT, "demo", "-o", str(out), "--quick"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen) -> str:
+    stdout, stderr = proc.communicate()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, stdout, stderr)
+    return stdout
+
+
 def _demo(out: Path) -> str:
-    proc = subprocess.run([*STANCEKIT, "demo", "-o", str(out), "--quick"], capture_output=True,
-                          text=True, check=True)
-    return proc.stdout
+    return _finish(_start(out))
 
 
 @pytest.fixture(scope="module")
-def demo_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("demo")
-    return out, _demo(out)
+def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
+    """Two demos into two folders, run side by side; the second checks determinism."""
+    out, again = tmp_path_factory.mktemp("demo"), tmp_path_factory.mktemp("demo-again")
+    first, second = _start(out), _start(again)
+    stdout = _finish(first)
+    _finish(second)
+    return out, stdout, again
+
+
+@pytest.fixture(scope="module")
+def demo_out(demo_runs: tuple[Path, str, Path]) -> tuple[Path, str]:
+    return demo_runs[:2]
 
 
 def test_demo_writes_every_stage(demo_out: tuple[Path, str]) -> None:
@@ -48,15 +67,14 @@ def test_demo_resumes_without_rerunning(demo_out: tuple[Path, str]) -> None:
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
-def test_demo_is_deterministic(demo_out: tuple[Path, str], tmp_path: Path) -> None:
-    out, _ = demo_out
-    _demo(tmp_path)
+def test_demo_is_deterministic(demo_runs: tuple[Path, str, Path]) -> None:
+    out, _, again = demo_runs
     for name in ("sentences.jsonl", "tasks.json", "gold.jsonl", "splits.json",
                  "dataset/stance/train.parquet", "dataset/README.md", "events.csv", "events.png",
                  "baselines/results.json",
                  *(str(p.relative_to(out)) for p in (out / "baselines").rglob("*.skops"))):
         # Digests, not bytes: pytest's diff of two large byte strings takes minutes.
-        assert _digest(tmp_path / name) == _digest(out / name), name
+        assert _digest(again / name) == _digest(out / name), name
 
 
 def test_demo_card_and_rows_carry_the_real_sources(demo_out: tuple[Path, str]) -> None:

@@ -106,6 +106,9 @@ def test_added_documents_do_not_move_old_ones():
         new = assign_documents(new_gold, fractions, seed=seed, previous=old)
         assert {d: new[d] for d in old} == old
         assert {s for d, s in new.items() if d not in old} == {"train", "test"}
+    to_train = assign_documents(new_gold, fractions, seed=13, previous=old, new_split="train")
+    assert {d: to_train[d] for d in old} == old
+    assert {s for d, s in to_train.items() if d not in old} == {"train"}
 
 
 def test_split_command_manifest_is_stable(tmp_path):
@@ -141,6 +144,17 @@ def test_split_command_manifest_is_stable(tmp_path):
         after = split_of(json.loads(path.read_text()))
         assert {d: after[d] for d in split_of(manifest)} == split_of(manifest)
         assert len(after) == len(split_of(manifest)) + 20
+    trained = tmp_path / "trained.json"
+    result = runner.invoke(app, ["split", str(tmp_path / "b.json"), "-o", str(trained),
+                                 "--previous", str(other), "--new-split", "train"])
+    assert result.exit_code == 0, result.output
+    after = split_of(json.loads(trained.read_text()))
+    assert {d: s for d, s in after.items() if d not in split_of(manifest)} == {
+        f"add{i:03d}": "train" for i in range(20)}
+    bad = runner.invoke(app, ["split", str(tmp_path / "b.json"), "-o", str(tmp_path / "x.json"),
+                              "--previous", str(out), "--new-split", "dev"])
+    assert bad.exit_code == 2 and "'dev' is not one of the splits" in bad.output
+    assert not (tmp_path / "x.json").exists()
 
 
 def test_manifest_with_a_document_in_two_splits(tmp_path):

@@ -41,31 +41,42 @@ def write_selection(imported: Iterable[Path], out_dir: Path, seed: int = 13,
                     plan: Plan | None = None) -> dict:
     """Select sentences from imported documents; write the corpus folder's selection files."""
     imported = list(imported)
-    documents = []
-    for path in imported:
-        for lineno, obj in iter_jsonl(path):
-            for field in REQUIRED:
-                if not isinstance(obj.get(field), str) or not obj[field].strip():
-                    raise InputError(path, "missing or not a non-empty string",
-                                     record=f"line {lineno}", field=field)
-            documents.append(obj)
+    documents = read_imported(imported)
     chosen, summary = select(documents, seed, plan)
     kept = {r["doc_id"] for r in chosen}
     by_format: dict[str, list[dict]] = {}
     for doc in sorted(documents, key=lambda d: d["id"]):
         if doc["id"] in kept:
             by_format.setdefault(FORMATS.get(doc["source"], "other"), []).append(doc)
-    outputs = {out_dir / DOCUMENTS / f"{name}.jsonl": _lines(docs)
+    outputs = {out_dir / DOCUMENTS / f"{name}.jsonl": jsonl_text(docs)
                for name, docs in by_format.items()}
-    outputs[out_dir / SELECTION] = _lines({k: r[k] for k in ("sentence_id", "doc_id", "source",
-                                                             "stratum", "weight")}
-                                          for r in chosen)
+    outputs[out_dir / SELECTION] = jsonl_text(selection_rows(chosen))
     outputs[out_dir / SUMMARY] = dumps(summary)
     write_together(outputs, inputs=imported)
     return summary
 
 
-def _lines(records: Iterable[dict]) -> str:
+def read_imported(paths: Iterable[Path]) -> list[dict]:
+    """The documents of imported JSONL files, each checked for the fields the corpus needs."""
+    documents = []
+    for path in paths:
+        for lineno, obj in iter_jsonl(path):
+            for field in REQUIRED:
+                if not isinstance(obj.get(field), str) or not obj[field].strip():
+                    raise InputError(path, "missing or not a non-empty string",
+                                     record=f"line {lineno}", field=field)
+            documents.append(obj)
+    return documents
+
+
+def selection_rows(chosen: Iterable[dict]) -> list[dict]:
+    """The rows of ``selection.jsonl`` for selected sentence records."""
+    return [{k: r[k] for k in ("sentence_id", "doc_id", "source", "stratum", "weight")}
+            for r in chosen]
+
+
+def jsonl_text(records: Iterable[dict]) -> str:
+    """Records as JSON lines, non-ASCII characters kept."""
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
@@ -108,6 +119,12 @@ def build_export(corpus_dir: Path | str, output: Path | str) -> dict[str, int]:
     write_tasks(output, tasks)
     return {"tasks": len(tasks), "annotations": ann_id,
             **{f"annotator {user}": len(a) for user, (a, _) in passes.items()}}
+
+
+def annotated(corpus_dir: Path | str, sentences: dict[str, dict], name: str) -> set[str]:
+    """The ids of the sentences that pass file *name* annotates (none if it does not exist)."""
+    path = Path(corpus_dir) / name
+    return set(read_pass(path, sentences)) if path.exists() else set()
 
 
 def in_blind_pass(sentence_id: str, percent: int = BLIND_PERCENT) -> bool:

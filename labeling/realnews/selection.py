@@ -72,12 +72,14 @@ def eligible(record: dict) -> bool:
     return len(text.split()) >= MIN_WORDS and len(text) <= MAX_CHARS and text[-1] in ".!?\"”’'"
 
 
-def _rng(seed: int, *keys: str) -> random.Random:
+def seeded_rng(seed: int, *keys: str) -> random.Random:
+    """A random generator seeded by *seed* and *keys* (the same keys give the same draws)."""
     digest = hashlib.sha256("\x1f".join((str(seed), *keys)).encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def _sentences(doc: dict) -> list[dict]:
+def eligible_sentences(doc: dict) -> list[dict]:
+    """The sentence records of *doc* that annotators can judge (see `eligible`)."""
     document = from_record("imported documents", f"document {doc['id']}", doc)
     return [r for r in segment_document(document) if eligible(r)]
 
@@ -101,9 +103,9 @@ def _draw(pool: list[dict], rng: random.Random, want: int, used: Counter[str],
 def _supplement(docs: list[dict], taken: set[str], used: Counter[str], seed: int, source: str,
                 plan: Plan) -> dict:
     """The ``supplement:denial`` draw of one source, after every other stratum."""
-    pool = [r for doc in sorted(docs, key=lambda d: d["id"]) for r in _sentences(doc)
+    pool = [r for doc in sorted(docs, key=lambda d: d["id"]) for r in eligible_sentences(doc)
             if r["sentence_id"] not in taken and DENIAL_TERMS.search(r["text"])]
-    drawn = _draw(pool, _rng(seed, source, "supplement", DENIAL), plan.supplement, used,
+    drawn = _draw(pool, seeded_rng(seed, source, "supplement", DENIAL), plan.supplement, used,
                   plan.per_enriched_document)
     weight = round(len(pool) / max(len(drawn), 1), 4)
     return {"pool": len(pool),
@@ -127,18 +129,18 @@ def select(documents: Iterable[dict], seed: int = 13, plan: Plan | None = None
     for source in sorted(by_source):
         frame = sorted(by_source[source], key=lambda d: d["id"])
         docs = frame[:]
-        _rng(seed, source, "documents").shuffle(docs)
+        seeded_rng(seed, source, "documents").shuffle(docs)
         per_document = max(plan.per_document, -(-plan.random_sentences // len(frame)))
         sampled, taken, visited = [], 0, 0
         for doc in docs:
             if taken >= plan.random_sentences:
                 break
             visited += 1
-            sentences = _sentences(doc)
+            sentences = eligible_sentences(doc)
             if not sentences:
                 continue
             k = min(per_document, len(sentences), plan.random_sentences - taken)
-            picked = _rng(seed, doc["id"], "sentences").sample(sentences, k)
+            picked = seeded_rng(seed, doc["id"], "sentences").sample(sentences, k)
             sampled.append(doc["id"])
             for record in sorted(picked, key=lambda r: r["index"]):
                 chosen.append({**record, "stratum": "random",
@@ -153,7 +155,7 @@ def select(documents: Iterable[dict], seed: int = 13, plan: Plan | None = None
         taken_ids = {r["sentence_id"] for r in chosen}
         pools: dict[str, list[dict]] = {s: [] for s in plan.enrichment}
         for doc in frame:
-            for record in _sentences(doc):
+            for record in eligible_sentences(doc):
                 stance, _ = predict(record["text"])
                 if stance in pools and record["sentence_id"] not in taken_ids:
                     pools[stance].append(record)
@@ -161,7 +163,7 @@ def select(documents: Iterable[dict], seed: int = 13, plan: Plan | None = None
         enriched: dict[str, int] = {}
         for stance, want in plan.enrichment.items():
             pool = pools[stance]
-            drawn = _draw(pool, _rng(seed, source, "enrichment", stance), want, used,
+            drawn = _draw(pool, seeded_rng(seed, source, "enrichment", stance), want, used,
                           plan.per_enriched_document)
             weight = round(len(pool) / max(len(drawn), 1), 4)
             chosen += [{**r, "stratum": f"enrichment:{stance}", "weight": weight} for r in drawn]

@@ -101,6 +101,30 @@ def select_cmd(
                f"-> {output}")
 
 
+@corpus_app.command("extend")
+def extend_cmd(
+    imported: Annotated[list[Path], typer.Argument(
+        help="Imported documents (JSONL), any sources.")],
+    models: Annotated[Path, typer.Option(
+        help="Folder of `stancekit baselines train` whose best stance model scores the "
+             "candidates.")],
+    corpus: Annotated[Path, typer.Option(help="Corpus folder to extend.")] = REAL,
+    per_source: Annotated[int, typer.Option(min=1, help="Sentences to add per source.")] = 400,
+    per_document: Annotated[int, typer.Option(min=1, help="At most this many per document.")] = 2,
+    seed: Annotated[int, typer.Option(help="Seed that breaks ties between equal margins.")] = 13,
+) -> None:
+    """Add the sentences the best model is least sure of, from documents not yet in the corpus."""
+    from stancekit.labeling.realnews.extension import extend_corpus
+
+    summary = extend_corpus(imported, corpus, models, per_source, per_document, seed)
+    for source, s in summary["sources"].items():
+        typer.echo(f"{source}: {s['sentences']} sentences from {s['documents']} documents "
+                   f"(pool {s['pool_sentences']} sentences; largest margin taken "
+                   f"{s['largest_margin']})")
+    typer.echo(f"round {summary['round']}: {summary['sentences']} sentences from "
+               f"{summary['documents']} documents -> {corpus}")
+
+
 @corpus_app.command("sentences")
 def sentences_cmd(
     corpus: CorpusFolder = REAL,
@@ -113,6 +137,8 @@ def sentences_cmd(
     disagreements: Annotated[bool, typer.Option(
         help="Only the sentences whose two passes differ, with both annotations, for "
              "adjudication.")] = False,
+    pending: Annotated[bool, typer.Option(
+        help="Leave out sentences the pass already holds (after `corpus extend`).")] = False,
 ) -> None:
     """Write selected sentences with their context as input for an annotation pass."""
     from stancekit.labeling.realnews import corpus as real
@@ -121,6 +147,10 @@ def sentences_cmd(
     pairs = real.disagreements(corpus, sentences) if disagreements else None
     ids = sorted(pairs) if pairs is not None else [
         sid for sid in sorted(sentences) if not blind or real.in_blind_pass(sid)]
+    if pending:
+        done = real.annotated(corpus, sentences, real.ADJUDICATION if disagreements
+                              else real.SECOND if blind else real.FIRST)
+        ids = [sid for sid in ids if sid not in done]
     n = real.sentences_file(sentences, output, ids, pairs)
     typer.echo(f"{n} sentences -> {output}")
 

@@ -26,6 +26,9 @@ def split(
     previous: Annotated[Path | None, typer.Option(
         help="Earlier manifest whose documents keep their split [default: the output if it "
              "exists].")] = None,
+    new_split: Annotated[str | None, typer.Option(
+        help="Put every document that the previous manifest lacks in this split (e.g. train, "
+             "so validation and test stay as they were) [default: balance them].")] = None,
 ) -> None:
     """Split gold sentences into document-grouped, stance-stratified train/test sets."""
     from stancekit.files import InputError, write_json
@@ -50,12 +53,16 @@ def split(
         fractions = split_fractions(test, validation)
     except ValueError as e:
         raise typer.BadParameter(str(e)) from None
+    if new_split is not None and new_split not in fractions:
+        raise typer.BadParameter(f"{new_split!r} is not one of the splits: "
+                                 f"{', '.join(fractions)}", param_hint="--new-split")
     gold = resolve_export(export, lead=lead).gold
     if not gold:
         raise InputError(export, "no sentence has a gold label")
     kept = manifest_assignment(old, previous) if previous else {}
     try:
-        assignment = assign_documents(gold, fractions, seed, kept, path=export)
+        assignment = assign_documents(gold, fractions, seed, kept, path=export,
+                                      new_split=new_split)
     except ValueError as e:
         if isinstance(e, InputError):
             raise
