@@ -77,7 +77,8 @@ def uncertain_sentences(documents: list[dict], held: set[str], known_texts: set[
 
 def extend_corpus(imported: Iterable[Path], corpus_dir: Path | str, models_dir: Path | str,
                   per_source: int = 400, per_document: int = 2, seed: int = 13) -> dict:
-    """Add an ``uncertain`` round to a corpus folder: its documents, selection and summary."""
+    """Add an ``uncertain`` round to a corpus folder: the new documents (in files of their own,
+    ``documents/<format>.round<N>.jsonl``), their selection rows and the round's summary."""
     imported, corpus_dir = list(imported), Path(corpus_dir)
     selected = selected_sentences(corpus_dir)
     documents = read_imported(imported)
@@ -91,14 +92,11 @@ def extend_corpus(imported: Iterable[Path], corpus_dir: Path | str, models_dir: 
     summary["round"] = len(old_summary.get("extensions", ())) + 2
     kept = {r["doc_id"] for r in chosen}
     by_path: dict[Path, list[dict]] = {}
-    for path in (corpus_dir / DOCUMENTS).glob("*.jsonl"):
-        by_path[path] = [obj for _, obj in iter_jsonl(path)]
-    for doc in documents:
+    for doc in sorted(documents, key=lambda d: d["id"]):
         if doc["id"] in kept:
-            path = corpus_dir / DOCUMENTS / f"{FORMATS.get(doc['source'], 'other')}.jsonl"
-            by_path.setdefault(path, []).append(doc)
-    outputs = {path: jsonl_text(sorted(docs, key=lambda d: d["id"]))
-               for path, docs in sorted(by_path.items())}
+            name = f"{FORMATS.get(doc['source'], 'other')}.round{summary['round']}.jsonl"
+            by_path.setdefault(corpus_dir / DOCUMENTS / name, []).append(doc)
+    outputs = {path: jsonl_text(docs) for path, docs in by_path.items()}
     old_rows = [obj for _, obj in iter_jsonl(corpus_dir / SELECTION)]
     outputs[corpus_dir / SELECTION] = jsonl_text([*old_rows, *selection_rows(
         sorted(chosen, key=lambda r: (r["source"], r["doc_id"], r["index"])))])
