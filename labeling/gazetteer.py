@@ -160,8 +160,8 @@ SKIP = (
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ\u0100-\u024f"
 _NAME_TOKEN = (rf"(?:(?:al|el|bin|ibn|van|von|de|da|di|du|le|la|Van)[- ])?(?!(?:{{stop}})\b)"
-               rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}{_LOWER}]+|['’](?!s\b)[{_UPPER}{_LOWER}]+)*")
-_ORG_TOKEN = r"(?!(?:{stop})\b)(?:People's|[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w&]*(?:-[A-Z][\w&]*)*)"
+               rf"[{_UPPER}][{_LOWER}]++(?:-[{_UPPER}{_LOWER}]++|['’](?!s\b)[{_UPPER}{_LOWER}]++)*")
+_ORG_TOKEN = r"(?!(?:{stop})\b)(?:People's|[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w&]*+(?:-[A-Z][\w&]*+)*)"
 _ACRONYM = r"(?P<acronym>[A-Z][A-Z0-9]{{1,5}}s?)"
 
 
