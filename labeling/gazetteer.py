@@ -1,12 +1,12 @@
 """A fast gazetteer entity tagger: countries, capitals, demonyms, organisations, titled names.
 
 Names come from pycountry and countryinfo plus the curated lists below; everything is compiled,
-on first use, into one regular expression whose literal parts are tries, so matching costs one
-scan of the sentence. A lookahead built from the branches' literal prefixes ends the attempt at
-once at word starts where no branch can match. The organisation branch, the costliest, needs
-one of the organisation heads: an Aho–Corasick pass over the sentence finds whether one occurs,
-and sentences without one are matched with the pattern that leaves the branch out
-(``literals.Gated``).
+on first use, into one regular expression whose literal parts are tries. One Aho–Corasick pass
+over the sentence finds the capitalised letters and the literal prefixes of the branches that
+start in lower case; the regex is tried only there (``literals.Gated``). The organisation
+branch, the costliest, needs one of the organisation heads, so it is left out at positions
+after the last head in the sentence. Name and organisation tokens are possessive: giving back
+letters of a word could only leave a letter where a space, a hyphen or a word end must follow.
 """
 
 from __future__ import annotations
