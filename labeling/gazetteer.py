@@ -256,7 +256,7 @@ class Gazetteer:
         return spans
 
     def _remember(self, text: str, spans: list[dict], people: set[str]) -> list[dict]:
-        if people:
+        if people and not people.isdisjoint(self.word_pattern.findall(text)):
             taken = [(s["start"], s["end"]) for s in spans]
             extra: list[dict] = []
             for m in self.word_pattern.finditer(text):
