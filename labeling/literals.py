@@ -18,7 +18,7 @@ are left out there. A branch that cannot match at a position changes no match th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from re import _constants as sre
 from re import _parser as sre_parse

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from stancekit.labeling.corpus import METADATA, Document
 from stancekit.labeling.cues import cue_tagger
 from stancekit.labeling.gazetteer import gazetteer
-from stancekit.labeling.segment import segment_document
+from stancekit.labeling.segment import check_language, segment_document
 from stancekit.labeling.tasks import TASK_FIELDS
 from stancekit.schema import active_file, use_schema
 
@@ -45,23 +45,28 @@ def documents(batch: dict[str, list]) -> Iterator[Document]:
 
 def predict_document(records: list[dict]) -> list[tuple[str, float, list[dict]]]:
     """(stance, score, entities) of each sentence record of one document, in order."""
-    find, predict = gazetteer().find, cue_tagger().predict
+    return _predict(records, cue_tagger().predict, gazetteer().find)
+
+
+def _predict(records: list[dict], predict: Callable[[str], tuple[str, float]],
+             find: Callable[..., list[dict]]) -> list[tuple[str, float, list[dict]]]:
     people: set[str] = set()
     return [(*predict(r["text"]), find(r["text"], people)) for r in records]
 
 
 def annotate_batch(batch: dict[str, list], language: str = "en") -> dict[str, list]:
     """Sentence rows with cue stance and gazetteer entities for a batch of documents."""
-    out: dict[str, list] = {k: [] for k in COLUMNS}
+    predict, find = cue_tagger().predict, gazetteer().find
+    rows: list[dict] = []
+    predictions: list[tuple[str, float, list[dict]]] = []
     for doc in documents(batch):
         records = segment_document(doc, language)
-        if not records:
-            continue
-        for k in SENTENCE_COLUMNS:
-            out[k] += [record.get(k) for record in records]
-        for k, values in zip(PREDICTION_COLUMNS, zip(*predict_document(records), strict=True),
-                             strict=True):
-            out[k] += values
+        rows += records
+        predictions += _predict(records, predict, find)
+    out = {k: [row.get(k) for row in rows] for k in SENTENCE_COLUMNS}
+    columns = zip(*predictions, strict=True) if predictions else [()] * len(PREDICTION_COLUMNS)
+    for k, values in zip(PREDICTION_COLUMNS, columns, strict=True):
+        out[k] = list(values)
     return out
 
 
@@ -90,11 +95,11 @@ def n_workers(workers: int) -> int:
 
 
 def warm(schema: Path | None = None) -> None:
-    """Use the schema file *schema*, and compile the gazetteer and cue patterns now rather than
-    on the first sentence."""
+    """Use the schema file *schema*, and compile the gazetteer and cue patterns and load the
+    language table now rather than on the first sentence."""
     if schema is not None:
         use_schema(schema)
-    gazetteer(), cue_tagger()
+    gazetteer(), cue_tagger(), check_language("en")
 
 
 def pool(workers: int) -> Pool:
