@@ -178,7 +178,9 @@ class Gated:
             if bits[i]:
                 needed.append((pos, bits[i]))
         needed.sort(reverse=True)
-        after = [self.always]  # after[j]: the branches that may match before needed[-j]
+        # after[-1]: the branches that may match at positions up to that of needed[-1], the
+        # first needed literal left (positions past the last one: after[0], none needed)
+        after = [self.always]
         for _, bit in needed:
             after.append(after[-1] | bit)
         found, end, patterns = [], 0, self.patterns
