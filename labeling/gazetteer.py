@@ -1,12 +1,12 @@
 """A fast gazetteer entity tagger: countries, capitals, demonyms, organisations, titled names.
 
 Names come from pycountry and countryinfo plus the curated lists below; everything is compiled,
-on first use, into one regular expression whose literal parts are tries, so matching costs one
-scan of the sentence. A lookahead built from the branches' literal prefixes ends the attempt at
-once at word starts where no branch can match. The organisation branch, the costliest, needs
-one of the organisation heads: an Aho–Corasick pass over the sentence finds whether one occurs,
-and sentences without one are matched with the pattern that leaves the branch out
-(``literals.Gated``).
+on first use, into one regular expression whose literal parts are tries. One Aho–Corasick pass
+over the sentence finds the capitalised letters and the literal prefixes of the branches that
+start in lower case; the regex is tried only there (``literals.Gated``). The organisation
+branch, the costliest, needs one of the organisation heads, so it is left out at positions
+after the last head in the sentence. Name and organisation tokens are possessive: giving back
+letters of a word could only leave a letter where a space, a hyphen or a word end must follow.
 """
 
 from __future__ import annotations
@@ -160,8 +160,8 @@ SKIP = (
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ\u0100-\u024f"
 _NAME_TOKEN = (rf"(?:(?:al|el|bin|ibn|van|von|de|da|di|du|le|la|Van)[- ])?(?!(?:{{stop}})\b)"
-               rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}{_LOWER}]+|['’](?!s\b)[{_UPPER}{_LOWER}]+)*")
-_ORG_TOKEN = r"(?!(?:{stop})\b)(?:People's|[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w&]*(?:-[A-Z][\w&]*)*)"
+               rf"[{_UPPER}][{_LOWER}]++(?:-[{_UPPER}{_LOWER}]++|['’](?!s\b)[{_UPPER}{_LOWER}]++)*")
+_ORG_TOKEN = r"(?!(?:{stop})\b)(?:People's|[A-Z]\.(?:[A-Z]\.)+|[A-Z][\w&]*+(?:-[A-Z][\w&]*+)*)"
 _ACRONYM = r"(?P<acronym>[A-Z][A-Z0-9]{{1,5}}s?)"
 
 
@@ -256,7 +256,7 @@ class Gazetteer:
         return spans
 
     def _remember(self, text: str, spans: list[dict], people: set[str]) -> list[dict]:
-        if people:
+        if people and not people.isdisjoint(self.word_pattern.findall(text)):
             taken = [(s["start"], s["end"]) for s in spans]
             extra: list[dict] = []
             for m in self.word_pattern.finditer(text):

@@ -9,15 +9,16 @@ cannot start at a position cannot change which branch matches first there, and n
 match where none of its prefixes occurs, so the matches are those of ``re.finditer`` over the
 whole alternation.
 
-``Gated`` (a few costly branches, such as the gazetteer's): one compiled regex, whose branches
-that need a literal the text lacks are left out. A branch that can match nowhere in the text
-changes no match.
+``Gated`` (branches that start at any word of a class, such as the gazetteer's capitalised
+words): the same, with the characters of that class as more places to try, and all branches tried
+at once with one compiled regex; branches that need a literal not found at or after a position
+are left out there. A branch that cannot match at a position changes no match there.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from re import _constants as sre
 from re import _parser as sre_parse
@@ -129,20 +130,24 @@ def trie(words: Iterable[str]) -> str:
 
 
 class Gated:
-    """``head(?:b1|b2|…)tail`` as one regex, without the branches whose *needs* a text lacks.
+    """``head(?:b1|b2|…)tail`` matched like ``re.finditer``, trying only where a branch can start.
 
-    One Aho–Corasick pass over the text finds which branches' needed literals occur; the text is
-    matched with the alternation of those branches and the ones that need nothing (compiled up
-    front for each subset of the branches with needs, so they should be few). Its lookahead,
-    built from the branches' literal prefixes and the character class *cover*, ends the attempt
-    at once where no branch can start.
+    One Aho–Corasick pass over the text finds the characters of *cover* (a character class) and
+    the literal prefixes of the branches that do not start with one of them: a match is attempted
+    only there, left to right, as ``re.finditer`` would find it. It also finds the literals the
+    branches with *needs* need: such a branch is left out of the attempts at positions after the
+    last of its literals (a match contains one of them), with a pattern compiled up front for
+    each subset of those branches, so they should be few.
     """
 
     def __init__(self, branches: Iterable[Branch], head: str = "", tail: str = "",
-                 cover: str = "", k: int = 3) -> None:
+                 cover: str = "", k: int = 8) -> None:
         self.branches = list(branches)
         self.head, self.tail, self.cover = head, tail, cover
-        bits: dict[str, int] = {}
+        covered = (_chars(sre_parse.parse(cover)[0][1]) or []) if cover else []
+        starts = set(covered).union(*(
+            {p for p in prefixes(b.pattern, k) if p[0] not in covered} for b in self.branches))
+        bits: dict[str, int] = dict.fromkeys(sorted(starts), 0)
         self.always = 0
         for i, branch in enumerate(self.branches):
             if not branch.needs:
@@ -150,30 +155,46 @@ class Gated:
             for literal in branch.needs:
                 bits[literal] = bits.get(literal, 0) | 1 << i
         self.bits = list(bits.values())
+        self.starts = [literal in starts for literal in bits]
         self.automaton = ahocorasick_rs.AhoCorasick(
             list(bits), implementation=ahocorasick_rs.Implementation.DFA)
-        covered = set(_chars(sre_parse.parse(cover)[0][1]) or ()) if cover else set()
-        self.starts = [{p for p in prefixes(b.pattern, k) if p[0] not in covered}
-                       for b in self.branches]
         masks = {self.always}
         for i, branch in enumerate(self.branches):
             if branch.needs:
                 masks |= {mask | 1 << i for mask in masks}
-        self.patterns = {mask: self._compile(mask) for mask in masks}
+        self.patterns = {mask: self._compile(mask).match for mask in masks}
 
     def _compile(self, mask: int) -> re.Pattern[str]:
-        chosen = [i for i in range(len(self.branches)) if mask >> i & 1]
-        starts = set().union(*(self.starts[i] for i in chosen))
-        guard = "|".join(([self.cover] if self.cover else []) + ([trie(starts)] if starts else []))
-        body = "|".join(self.branches[i].pattern for i in chosen)
-        return re.compile(f"{self.head}(?={guard})(?:{body}){self.tail}")
+        body = "|".join(b.pattern for i, b in enumerate(self.branches) if mask >> i & 1)
+        return re.compile(f"{self.head}(?:{body}){self.tail}")
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str) -> list[re.Match[str]]:
         """The matches of the whole alternation in *text*, as ``re.finditer`` gives them."""
-        mask, bits = self.always, self.bits
-        for i, _, _ in self.automaton.find_matches_as_indexes(text, overlapping=True):
-            mask |= bits[i]
-        return self.patterns[mask].finditer(text)
+        bits, starts = self.bits, self.starts
+        at, needed = set(), []
+        for i, pos, _ in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            if starts[i]:
+                at.add(pos)
+            if bits[i]:
+                needed.append((pos, bits[i]))
+        needed.sort(reverse=True)
+        # after[-1]: the branches that may match at positions up to that of needed[-1], the
+        # first needed literal left (positions past the last one: after[0], none needed)
+        after = [self.always]
+        for _, bit in needed:
+            after.append(after[-1] | bit)
+        found, end, patterns = [], 0, self.patterns
+        for pos in sorted(at):
+            if pos < end:
+                continue
+            while needed and needed[-1][0] < pos:
+                needed.pop()
+                after.pop()
+            m = patterns[after[-1]](text, pos)
+            if m is not None:
+                end = m.end()
+                found.append(m)
+        return found
 
 
 class Alternation:

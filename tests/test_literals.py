@@ -100,3 +100,15 @@ _GAZ_FULL = re.compile(_GAZ.head + "(?:" + "|".join(b.pattern for b in _GAZ.bran
 def test_gazetteer_matcher_equals_plain_re(text):
     expected = [(m.lastgroup, m.span()) for m in _GAZ_FULL.finditer(text)]
     assert [(m.lastgroup, m.span()) for m in _GAZ.finditer(text)] == expected
+
+
+# The gazetteer's name and organisation tokens use possessive quantifiers; the same patterns with
+# plain greedy ones must give the same matches.
+_GAZ_GREEDY = re.compile(_GAZ_FULL.pattern.replace("*+", "*").replace("++", "+"))
+
+
+@FAST
+@given(CASED)
+def test_gazetteer_possessive_tokens_equal_greedy(text):
+    expected = [(m.lastgroup, m.span()) for m in _GAZ_GREEDY.finditer(text)]
+    assert [(m.lastgroup, m.span()) for m in _GAZ.finditer(text)] == expected
