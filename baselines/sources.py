@@ -9,7 +9,9 @@ import numpy as np
 
 from stancekit.baselines import stance
 from stancekit.baselines.data import load_data
+from stancekit.baselines.metrics import summary_metrics
 from stancekit.files import InputError
+from stancekit.schema import SCHEMA
 
 SUMMARY = ("n", "accuracy", "macro_f1", "macro_f1_ci95")
 
@@ -26,20 +28,17 @@ def by_source(rows: Sequence[dict]) -> dict[str, list[dict]]:
 def per_source(rows: Sequence[dict], predicted: np.ndarray, seed: int, resamples: int = 1000
                ) -> dict:
     """Summary metrics of each source's rows (empty with fewer than two sources)."""
-    from stancekit.baselines.evaluate import scored
-
     at: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         if r.get("source"):
             at.setdefault(r["source"], []).append(i)
     if len(at) < 2:
         return {}
-    predicted = np.asarray(predicted)
-    out = {}
-    for name in sorted(at):
-        m = scored([rows[i] for i in at[name]], predicted[at[name]], seed, resamples)
-        out[name] = {k: m[k] for k in SUMMARY}
-    return out
+    y, predicted = stance.label_ids(rows), np.asarray(predicted)
+    return {name: summary_metrics(y[at[name]], predicted[at[name]],
+                                  [rows[i]["doc_id"] for i in at[name]],
+                                  len(SCHEMA.stance_names), seed, resamples)
+            for name in sorted(at)}
 
 
 def cross_source(dataset: Any, seed: int = 13, folds: int = 5, tiny: bool = False,
