@@ -27,7 +27,7 @@ from stancekit.baselines.evaluate import (
     scored,
 )
 from stancekit.baselines.metrics import paired_bootstrap, plot_confusion
-from stancekit.baselines.persist import save_model
+from stancekit.baselines.persist import COMPRESSLEVEL, FAST, save_model
 from stancekit.baselines.report import results_latex, results_markdown
 from stancekit.baselines.sources import per_source
 from stancekit.files import Outputs, write_json, write_text
@@ -74,7 +74,8 @@ def _scale(n: int, large: bool) -> dict:
                    left_out="character n-grams, optional extras",
                    entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents), "
                                  f"hashed token features (2^20), SGD ({entities.EPOCHS} epochs)",
-                   dyad_model=f"tiny grid, at most {DYAD_MAX:,} sentences (whole documents)")
+                   dyad_model=f"tiny grid, at most {DYAD_MAX:,} sentences (whole documents), "
+                              "hashed pair features (2^20)")
     return out
 
 
@@ -122,6 +123,7 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
     texts, y = [r["text"] for r in rows], stance.label_ids(rows)
     evaluated = {s: data.split("stance", s) for s in data.configs["stance"] if s != TRAIN}
     large = len(rows) > stance.LARGE
+    level = FAST if large else COMPRESSLEVEL
     grids, features = dict(stance.TINY_GRIDS if tiny else stance.GRIDS), None
     if large:
         folds = min(folds, stance.LARGE_FOLDS)
@@ -143,7 +145,7 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
             continue
         model, selection = stance.search(name, texts, y, cv_folds, grids[name], seed, n_jobs,
                                          features)
-        save_model(model, model_path(out_dir, name))
+        save_model(model, model_path(out_dir, name), level)
         predicted = {s: stance.predict(model, name, [r["text"] for r in split_rows], s, features)
                      for s, split_rows in evaluated.items()}
         scores = {s: scored(split_rows, predicted[s], seed, resamples)
@@ -171,7 +173,7 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
         tagger, selection = entities.search(
             entity_rows, [r["doc_id"] for r in entity_rows], folds,
             entities.TINY_GRID if tiny or large else entities.GRID, seed, n_jobs, hashed=large)
-        save_model(tagger, model_path(out_dir, ENTITY_MODEL))
+        save_model(tagger, model_path(out_dir, ENTITY_MODEL), level)
         entity_results = {
             **selection, "model": "FeatureHasher + SGDClassifier (log loss) over token features"
             if large else "DictVectorizer + LogisticRegression over token features",
@@ -183,10 +185,10 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
     dyad_rows = _documents_sample(rows, DYAD_MAX, seed) if large else rows
     learned, dyad_selection = dyad_model.search(dyad_rows, folds, dyad_model.TINY_GRID
                                                 if tiny or large else dyad_model.GRID, seed,
-                                                n_jobs)
+                                                n_jobs, hashed=large)
     if large:
         dyad_selection["training_sentences"] = len(dyad_rows)
-    save_model(learned, model_path(out_dir, DYAD_MODEL))
+    save_model(learned, model_path(out_dir, DYAD_MODEL), level)
 
     packages = package_versions(PACKAGES)
     results = {
