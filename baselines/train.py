@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from stancekit.baselines import dyad_model, dyads, entities, stance
 from stancekit.baselines.cards import entity_card, model_card
-from stancekit.baselines.data import load_data
+from stancekit.baselines.data import column, load_data, take
 from stancekit.baselines.evaluate import (
     BOOTSTRAP_UNIT,
     DYAD_MODEL,
@@ -52,17 +52,18 @@ def _middle(grid: dict[str, list]) -> dict[str, list]:
     return {k: [v[len(v) // 2]] for k, v in grid.items()}
 
 
-def _documents_sample(rows: list[dict], n: int, seed: int) -> list[dict]:
-    """The rows of whole documents, drawn in a seeded order until at least *n* rows."""
-    by_doc: dict[str, list[dict]] = {}
-    for r in rows:
-        by_doc.setdefault(r["doc_id"], []).append(r)
-    out: list[dict] = []
+def _documents_sample(rows: Sequence[dict], n: int, seed: int) -> list[dict]:
+    """The rows of whole documents, drawn in a seeded order until at least *n* rows (only
+    those rows are read from a dataset folder's table)."""
+    by_doc: dict[str, list[int]] = {}
+    for i, doc in enumerate(column(rows, "doc_id")):
+        by_doc.setdefault(doc, []).append(i)
+    out: list[int] = []
     for doc in np.random.default_rng(seed).permutation(sorted(by_doc)):
         if len(out) >= n:
             break
         out += by_doc[doc]
-    return out
+    return take(rows, out)
 
 
 def _scale(n: int, large: bool) -> dict:
