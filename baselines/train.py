@@ -130,7 +130,8 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
         folds = min(folds, stance.LARGE_FOLDS)
         grids.update({name: _middle(g) if tiny else g for name, g in stance.LARGE_GRIDS.items()})
         features = stance.Features({TRAIN: texts, **{s: [r["text"] for r in split_rows]
-                                                      for s, split_rows in evaluated.items()}})
+                                                      for s, split_rows in evaluated.items()}},
+                                   n_jobs)
     cv_folds = stance.grouped_folds(y, [r["doc_id"] for r in rows], folds, seed)
 
     models, skipped = {}, {}
@@ -156,7 +157,8 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                            f"{name}, {split} split (n={metrics['n']})",
                            out_dir / FIGURES / f"confusion_{name}_{split}.png")
         models[name] = {**selection, "file": f"{MODELS_DIR}/{name}.skops", "scores": scores,
-                        "scores_by_source": {s: per_source(r, predicted[s], seed, resamples)
+                        "scores_by_source": {s: per_source(r, predicted[s], seed, resamples,
+                                                                n_jobs)
                                              for s, r in evaluated.items()},
                         "predictions": predicted}
     del features
