@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List
 
@@ -26,13 +28,13 @@ class DatasetFolder:
     """The rows of each config and split of a dataset folder, and the hashes that identify it."""
 
     path: Path
-    configs: dict[str, dict[str, list[dict]]]
+    configs: dict[str, dict[str, Sequence[dict]]]
     sha256: str
     files: dict[str, str] = field(default_factory=dict)
     manifest_sha256: str | None = None
     manifest_input_sha256: str | None = None
 
-    def split(self, config: str, name: str) -> list[dict]:
+    def split(self, config: str, name: str) -> Sequence[dict]:
         """The rows of one split of one config, or an error naming the splits there are."""
         splits = self.configs[config]
         if name not in splits:
@@ -79,37 +81,92 @@ def _check_names(path: Path, column: str, feature: object, names: list[str]) -> 
                          field=column)
 
 
-def _read_config(path: Path, config: str) -> dict[str, list[dict]]:
+class Rows(Sequence):
+    """The rows of one split of a parquet config, turned into dicts on first use; `column` and
+    `take` read one column or a few rows without turning every row into a dict."""
+
+    def __init__(self, where: Path, config: str, table: pa.Table) -> None:
+        self.where, self.config, self.table = where, config, table
+        self._rows: list[dict] | None = None
+
+    def _all(self) -> list[dict]:
+        if self._rows is None:
+            self._rows = _names(self.config, self.table.to_pylist())
+        return self._rows
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __getitem__(self, index: int | slice) -> dict | list[dict]:  # type: ignore[override]
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._all())
+
+    def column(self, name: str) -> list:
+        """The values of one column, in row order."""
+        return self.table.column(name).to_pylist()
+
+    def take(self, indices: Sequence[int]) -> list[dict]:
+        """The rows at *indices*, in that order."""
+        if self._rows is not None:
+            return [self._rows[i] for i in indices]
+        return _names(self.config, self.table.take(pa.array(indices, type=pa.int64())).to_pylist())
+
+
+def column(rows: Sequence[dict], name: str) -> list:
+    """The values of one column of *rows* (read from the table of `Rows`)."""
+    return rows.column(name) if isinstance(rows, Rows) else [r[name] for r in rows]
+
+
+def take(rows: Sequence[dict], indices: Sequence[int]) -> list[dict]:
+    """The rows at *indices* (only those turned into dicts from the table of `Rows`)."""
+    return rows.take(indices) if isinstance(rows, Rows) else [rows[i] for i in indices]
+
+
+def _read_config(path: Path, config: str) -> dict[str, Rows]:
     files = sorted((path / config).glob("*.parquet"))
     if not files:
         raise InputError(path, f"no parquet files for config {config!r} (expected "
                          f"{config}/<split>.parquet); build it with `stancekit build`")
-    splits: dict[str, list[dict]] = {}
+    tables: dict[str, list[pa.Table]] = {}
     wanted = (*COLUMNS[config], *OPTIONAL_COLUMNS)
     for file in files:
         present = set(pq.read_schema(file).names)
         table = pq.read_table(file, columns=[c for c in wanted if c in present])
-        rows = _named_rows(file, config, Features.from_arrow_schema(table.schema),
-                           table.to_pylist())
-        splits.setdefault(_split_name(file), []).extend(rows)
-    return splits
+        _check_columns(file, config, Features.from_arrow_schema(table.schema))
+        tables.setdefault(_split_name(file), []).append(table)
+    return {split: Rows(path / config, config, pa.concat_tables(parts))
+            for split, parts in tables.items()}
 
 
-def _named_rows(where: Path | str, config: str, features: Features, rows: list[dict]
-                ) -> list[dict]:
-    """*rows* of a config with its columns checked and class ids replaced by schema names."""
+def _check_columns(where: Path | str, config: str, features: Features) -> None:
+    """Refuse a config's table without the columns the baselines read or with other labels."""
     missing = [c for c in COLUMNS[config] if c not in features]
     if missing:
         raise InputError(where, f"missing column {missing[0]!r}", field=missing[0])
     if config == "stance":
         _check_names(Path(where), "stance", features["stance"], SCHEMA.stance_names)
+    else:
+        _check_names(Path(where), "ner_tags", features["ner_tags"], SCHEMA.bio_tags)
+
+
+def _names(config: str, rows: list[dict]) -> list[dict]:
+    """*rows* of a config with class ids replaced by schema names, in place."""
+    if config == "stance":
         _stance_names(rows)
     else:
         tags = SCHEMA.bio_tags
-        _check_names(Path(where), "ner_tags", features["ner_tags"], tags)
         for row in rows:
             row["ner_tags"] = [tags[t] for t in row["ner_tags"]]
     return rows
+
+
+def _named_rows(where: Path | str, config: str, features: Features, rows: list[dict]
+                ) -> list[dict]:
+    """*rows* of a config with its columns checked and class ids replaced by schema names."""
+    _check_columns(where, config, features)
+    return _names(config, rows)
 
 
 def _stance_names(rows: list[dict]) -> None:

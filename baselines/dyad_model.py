@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction import DictVectorizer, FeatureHasher
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
@@ -32,6 +32,8 @@ from stancekit.schema import SCHEMA
 
 GRID = {"clf__C": [0.1, 0.3, 1.0], "clf__class_weight": [None]}
 TINY_GRID = {"clf__C": [1.0], "clf__class_weight": [None]}
+HASHED = 2**20
+"""Hashed pair feature columns for large training sets (`pair_model`)."""
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(2, 19))
 DECODINGS = ({"max_dyads": 1, "at_least_one": False}, {"max_dyads": 1, "at_least_one": True},
              {"max_dyads": 2, "at_least_one": False}, {"max_dyads": 2, "at_least_one": True})
@@ -271,9 +273,11 @@ def decode(pairs: Sequence[Dyad], probs: Sequence[float], threshold: float, max_
     return out
 
 
-def pair_model(seed: int | None) -> Pipeline:
-    """Feature dicts → one-hot features → logistic regression."""
-    return Pipeline([("vec", DictVectorizer()),
+def pair_model(seed: int | None, hashed: bool = False) -> Pipeline:
+    """Feature dicts → one-hot features (hashed into `HASHED` columns if *hashed*, for large
+    training sets) → logistic regression."""
+    vec = FeatureHasher(n_features=HASHED, alternate_sign=False) if hashed else DictVectorizer()
+    return Pipeline([("vec", vec),
                      ("clf", LogisticRegression(solver="newton-cg", tol=1e-3, max_iter=500,
                                                 random_state=seed))])
 
@@ -328,23 +332,23 @@ class DyadModel(BaseEstimator):
 
 
 def search(rows: Sequence[dict], folds: int, grid: dict, seed: int,
-           n_jobs: int | None = None) -> tuple[DyadModel, dict]:
-    """Search the pair classifier by ``StratifiedGroupKFold`` over documents (average
-    precision of the pairs), then the threshold and decoding by the dyad F1 of out-of-fold
-    scores; refit on all rows."""
+           n_jobs: int | None = None, hashed: bool = False) -> tuple[DyadModel, dict]:
+    """Search the pair classifier (over hashed features if *hashed*) by
+    ``StratifiedGroupKFold`` over documents (average precision of the pairs), then the
+    threshold and decoding by the dyad F1 of out-of-fold scores; refit on all rows."""
     rows = list(rows)
     x, y, owner, pairs = pair_table(rows)
     groups = np.array([rows[i]["doc_id"] for i in owner])
     n_splits = min(folds, len(set(groups)), max(sum(y), 1), max(len(y) - sum(y), 1))
     if n_splits < 2:
-        model = DyadModel(pair_model(seed).fit(x, y) if len(set(y)) == 2 else None)
+        model = DyadModel(pair_model(seed, hashed).fit(x, y) if len(set(y)) == 2 else None)
         return model, {"grid": grid, "best_params": {}, "cv_pair_ap": None,
                        "cv_dyad_f1": None, "decoding": model.decoding()}
     cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     splits = list(cv.split(x, y, groups))
-    gs = GridSearchCV(pair_model(seed), grid, cv=splits, scoring="average_precision",
+    gs = GridSearchCV(pair_model(seed, hashed), grid, cv=splits, scoring="average_precision",
                       n_jobs=n_jobs, error_score="raise").fit(x, y)
-    oof = cross_val_predict(pair_model(seed).set_params(**gs.best_params_), x, y, cv=splits,
+    oof = cross_val_predict(pair_model(seed, hashed).set_params(**gs.best_params_), x, y, cv=splits,
                             method="predict_proba", n_jobs=n_jobs)[:, 1]
     scores = _by_row(oof, owner, len(rows))
     kept = [i for i, p in enumerate(pairs) if p or rows[i]["dyads"]]

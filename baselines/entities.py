@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction import DictVectorizer, FeatureHasher
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -128,31 +129,71 @@ def span_scores(gold: Sequence[set], predicted: Sequence[set]) -> dict:
             "per_type": out}
 
 
-def featurize(rows: Sequence[dict]) -> list[list[dict]]:
-    """Feature dicts of every token of every sentence."""
-    return [token_features(r) for r in rows]
+def featurize(rows: Sequence[dict]) -> list[dict]:
+    """Feature dicts of every token of every sentence, in one list."""
+    return [f for r in rows for f in token_features(r)]
 
 
-def predict_spans(model: Pipeline, rows: Sequence[dict], feats: Sequence[list[dict]]
-                  ) -> list[set]:
-    """Predicted entity spans of each sentence, after BIO repair."""
-    flat = [f for sent in feats for f in sent]
-    tags = list(model.predict(flat)) if flat else []
-    out, at = [], 0
-    for row, sent in zip(rows, feats, strict=True):
-        out.append(set(spans(row, repair(tags[at:at + len(sent)]))))
-        at += len(sent)
+def _hash(names: Sequence[str]) -> np.ndarray:
+    """The column `hashed_tagger`'s FeatureHasher gives each feature name (of value 1)."""
+    hasher = FeatureHasher(n_features=HASHED, alternate_sign=False, input_type="string")
+    return hasher.transform([[name] for name in names]).indices
+
+
+def hashed_features(rows: Sequence[dict]) -> sparse.csr_matrix:
+    """The hashed features of `hashed_tagger` of every token of every sentence: the matrix its
+    FeatureHasher makes of `featurize`, each name hashed once per distinct token or value
+    instead of a feature dict per token."""
+    index: dict[str, int] = {}
+    ids = np.array([index.setdefault(t, len(index)) for r in rows for t in r["tokens"]],
+                   dtype=np.int64)
+    n = len(ids)
+    if not n:
+        return sparse.csr_matrix((0, HASHED))
+    gaz_index: dict[str, int] = {}
+    gaz = np.array([gaz_index.setdefault(g or "-", len(gaz_index))
+                    for r in rows for g in _gazetteer_types(r)], dtype=np.int64)
+    lengths = np.array([len(r["tokens"]) for r in rows], dtype=np.int64)
+    at = np.arange(n)
+    position = at - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    length = np.repeat(lengths, lengths)
+    tokens = list(index)
+    words = [t.lower() for t in tokens]
+    shapes = [_shape(t) for t in tokens]
+    gazes = list(gaz_index)
+
+    def one(name: str, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return where, np.repeat(_hash([name]), len(where))
+
+    def token(template: str, values: list[str], of: np.ndarray, where: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+        return where, _hash([f"{template}={v}" for v in values])[of]
+
+    cells = [one("bias", at), token("w", words, ids, at), token("shape", shapes, ids, at),
+             token("pre3", [w[:3] for w in words], ids, at),
+             token("suf3", [w[-3:] for w in words], ids, at),
+             token("suf2", [w[-2:] for w in words], ids, at),
+             *(one(name, np.flatnonzero(np.array([flag(t) for t in tokens], dtype=bool)[ids]))
+               for name, flag in (("title", str.istitle), ("upper", str.isupper),
+                                  ("digit", str.isdigit))),
+             token("gaz", gazes, gaz, at), one("first", np.flatnonzero(position == 0))]
+    for k in (-2, -1, 1, 2):
+        inside = (position + k >= 0) & (position + k < length)
+        near = at[inside] + k
+        cells += [token(f"w{k:+d}", words, ids[near], at[inside]),
+                  token(f"shape{k:+d}", shapes, ids[near], at[inside]),
+                  token(f"gaz{k:+d}", gazes, gaz[near], at[inside]),
+                  one(f"w{k:+d}=" + ("<s>" if k < 0 else "</s>"), at[~inside])]
+    row = np.concatenate([r for r, _ in cells])
+    out = sparse.csr_matrix((np.ones(len(row)), (row, np.concatenate([c for _, c in cells]))),
+                            shape=(n, HASHED))
+    out.sum_duplicates()
     return out
 
 
 def gold_spans(rows: Sequence[dict]) -> list[set]:
     """Gold entity spans of each sentence, from its BIO tags."""
     return [set(spans(r, r["ner_tags"])) for r in rows]
-
-
-def _tokens(rows: Sequence[dict]) -> tuple[list[dict], list[str]]:
-    feats = featurize(rows)
-    return [f for sent in feats for f in sent], [t for r in rows for t in r["ner_tags"]]
 
 
 class SpanTagger(BaseEstimator):
@@ -166,16 +207,32 @@ class SpanTagger(BaseEstimator):
     def _model(self, n_tokens: int) -> Pipeline:
         return tagger(self.random_state).set_params(clf__C=self.C)
 
+    def _features(self, rows: list[dict]) -> object:
+        """The token features of *rows*, as the pipeline's first step takes them."""
+        return featurize(rows)
+
+    def _fit(self, x: object, tags: list[str]) -> Pipeline:
+        return self._model(len(tags)).fit(x, tags)
+
+    def _predict(self, x: object) -> np.ndarray:
+        return self.pipeline_.predict(x)
+
     def fit(self, rows: Sequence[dict], y: object = None) -> SpanTagger:
         """Fit the token classifier on every token of *rows*."""
-        x, tags = _tokens(list(rows))
-        self.pipeline_ = self._model(len(x)).fit(x, tags)
+        rows = list(rows)
+        self.pipeline_ = self._fit(self._features(rows), [t for r in rows for t in r["ner_tags"]])
         return self
 
     def predict(self, rows: Sequence[dict]) -> list[set]:
         """The entity spans of each row, after BIO repair."""
         rows = list(rows)
-        return predict_spans(self.pipeline_, rows, featurize(rows))
+        tags = list(self._predict(self._features(rows))) if any(r["tokens"] for r in rows) else []
+        out, at = [], 0
+        for row in rows:
+            n = len(row["tokens"])
+            out.append(set(spans(row, repair(tags[at:at + n]))))
+            at += n
+        return out
 
     def score(self, rows: Sequence[dict], y: object = None) -> float:
         """Exact-span micro-F1 on *rows*."""
@@ -185,10 +242,21 @@ class SpanTagger(BaseEstimator):
 
 class HashedSpanTagger(SpanTagger):
     """A `SpanTagger` over hashed features fit by SGD (`hashed_tagger`), for large training
-    sets."""
+    sets. Its pipeline's classifier reads `hashed_features`, the matrix of its FeatureHasher."""
 
     def _model(self, n_tokens: int) -> Pipeline:
         return hashed_tagger(self.random_state, self.C, n_tokens)
+
+    def _features(self, rows: list[dict]) -> object:
+        return hashed_features(rows)
+
+    def _fit(self, x: object, tags: list[str]) -> Pipeline:
+        model = self._model(len(tags))
+        model[-1].fit(x, tags)
+        return model
+
+    def _predict(self, x: object) -> np.ndarray:
+        return self.pipeline_[-1].predict(x)
 
 
 def search(rows: Sequence[dict], groups: Sequence[str], n_splits: int, grid: dict, seed: int,

@@ -39,10 +39,11 @@ def _draws(groups: Sequence[str], seed: int, resamples: int) -> tuple[np.ndarray
     return _cached_draws(tuple(groups), seed, resamples)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=1024)
 def _cached_draws(groups: tuple[str, ...], seed: int, resamples: int
                   ) -> tuple[np.ndarray, np.ndarray]:
-    # Every model is scored on the same rows (a split, a source): the draws are made once.
+    # Every model is scored on the same rows (a split, a source): the draws are made once,
+    # for more row sets than a split has news sources.
     names, index = np.unique(np.asarray(groups), return_inverse=True)
     n = len(names)
     draws = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
@@ -116,23 +117,32 @@ def bootstrap_span_f1(counts: np.ndarray, groups: Sequence[str], seed: int,
     return _interval(f1)
 
 
+def summary_metrics(y_true: Sequence[int], y_pred: Sequence[int], groups: Sequence[str],
+                    n_labels: int, seed: int, resamples: int = 1000) -> dict:
+    """Size, accuracy and macro-F1 with a bootstrap CI over documents."""
+    if not len(y_true):
+        return {"n": 0, "accuracy": 0.0, "macro_f1": 0.0, "macro_f1_ci95": [0.0, 0.0]}
+    return {
+        "n": len(y_true),
+        "accuracy": _round(accuracy_score(y_true, y_pred)),
+        "macro_f1": _round(f1_score(y_true, y_pred, average="macro", zero_division=0)),
+        "macro_f1_ci95": bootstrap_macro_f1(y_true, y_pred, groups, n_labels, seed, resamples),
+    }
+
+
 def classification_metrics(y_true: Sequence[int], y_pred: Sequence[int], groups: Sequence[str],
                            labels: Sequence[str], seed: int, resamples: int = 1000) -> dict:
-    """Accuracy, macro-F1 with a bootstrap CI, per-label precision/recall/F1/support, confusion."""
+    """`summary_metrics`, per-label precision/recall/F1/support and the confusion matrix."""
     ids = list(range(len(labels)))
-    total = len(y_true)
-    if not total:
-        return {"n": 0, "accuracy": 0.0, "macro_f1": 0.0, "macro_f1_ci95": [0.0, 0.0],
-                "per_label": {name: prf(0, 0, 0) for name in labels},
+    summary = summary_metrics(y_true, y_pred, groups, len(ids), seed, resamples)
+    if not summary["n"]:
+        return {**summary, "per_label": {name: prf(0, 0, 0) for name in labels},
                 "confusion": [[0] * len(ids) for _ in ids]}
     p, r, f, support = precision_recall_fscore_support(y_true, y_pred, labels=ids,
                                                        zero_division=0)
     matrix = confusion_matrix(y_true, y_pred, labels=ids)
     return {
-        "n": total,
-        "accuracy": _round(accuracy_score(y_true, y_pred)),
-        "macro_f1": _round(f1_score(y_true, y_pred, average="macro", zero_division=0)),
-        "macro_f1_ci95": bootstrap_macro_f1(y_true, y_pred, groups, len(ids), seed, resamples),
+        **summary,
         "per_label": {name: {"precision": _round(p[i]), "recall": _round(r[i]),
                              "f1": _round(f[i]), "support": int(support[i]),
                              "predicted": int(matrix[:, i].sum())}

@@ -6,10 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from joblib import effective_n_jobs
+from sklearn.utils.parallel import Parallel, delayed
 
 from stancekit.baselines import stance
 from stancekit.baselines.data import load_data
+from stancekit.baselines.metrics import summary_metrics
 from stancekit.files import InputError
+from stancekit.schema import SCHEMA
 
 SUMMARY = ("n", "accuracy", "macro_f1", "macro_f1_ci95")
 
@@ -23,23 +27,30 @@ def by_source(rows: Sequence[dict]) -> dict[str, list[dict]]:
     return dict(sorted(out.items()))
 
 
-def per_source(rows: Sequence[dict], predicted: np.ndarray, seed: int, resamples: int = 1000
-               ) -> dict:
-    """Summary metrics of each source's rows (empty with fewer than two sources)."""
-    from stancekit.baselines.evaluate import scored
+def _summaries(groups: list[tuple[np.ndarray, np.ndarray, list[str]]], seed: int,
+               resamples: int) -> list[dict]:
+    return [summary_metrics(y, predicted, docs, len(SCHEMA.stance_names), seed, resamples)
+            for y, predicted, docs in groups]
 
+
+def per_source(rows: Sequence[dict], predicted: np.ndarray, seed: int, resamples: int = 1000,
+               n_jobs: int | None = None) -> dict:
+    """Summary metrics of each source's rows (empty with fewer than two sources), the sources
+    shared among *n_jobs* processes."""
     at: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         if r.get("source"):
             at.setdefault(r["source"], []).append(i)
     if len(at) < 2:
         return {}
-    predicted = np.asarray(predicted)
-    out = {}
-    for name in sorted(at):
-        m = scored([rows[i] for i in at[name]], predicted[at[name]], seed, resamples)
-        out[name] = {k: m[k] for k in SUMMARY}
-    return out
+    y, predicted = stance.label_ids(rows), np.asarray(predicted)
+    names = sorted(at)
+    groups = [(y[at[name]], predicted[at[name]], [rows[i]["doc_id"] for i in at[name]])
+              for name in names]
+    k = effective_n_jobs(n_jobs)
+    shares = Parallel(n_jobs=n_jobs)(delayed(_summaries)(groups[j::k], seed, resamples)
+                                     for j in range(k))
+    return {name: shares[i % k][i // k] for i, name in enumerate(names)}
 
 
 def cross_source(dataset: Any, seed: int = 13, folds: int = 5, tiny: bool = False,

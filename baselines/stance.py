@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from joblib import effective_n_jobs
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
@@ -25,6 +26,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
+from sklearn.utils.parallel import Parallel, delayed
 
 from stancekit.baselines import embeddings
 from stancekit.baselines.cue_features import CueFeatures, CuePrelabeler
@@ -183,19 +185,28 @@ LARGE_GRIDS: dict[str, Grid] = {
 }
 
 
-class Features:
-    """The large search's stateless features of each named text set, computed once."""
+def _transform(name: str, texts: Sequence[str]) -> sparse.csr_matrix:
+    return sparse.csr_matrix(FEATURES[name]().fit(texts).transform(texts))
 
-    def __init__(self, texts: dict[str, Sequence[str]]) -> None:
+
+class Features:
+    """The large search's stateless features of each named text set, computed once (in
+    *n_jobs* processes, each over a share of the texts)."""
+
+    def __init__(self, texts: dict[str, Sequence[str]], n_jobs: int | None = None) -> None:
         self.texts = texts
+        self.n_jobs = n_jobs
         self._done: dict[tuple[str, str], sparse.csr_matrix] = {}
 
     def get(self, names: Sequence[str], split: str) -> sparse.csr_matrix:
         """The named features of the texts of *split*, side by side."""
+        texts = self.texts[split]
+        shares = np.array_split(np.arange(len(texts)), effective_n_jobs(self.n_jobs))
         for name in names:
             if (name, split) not in self._done:
-                self._done[name, split] = sparse.csr_matrix(
-                    FEATURES[name]().fit(self.texts[split]).transform(self.texts[split]))
+                parts = Parallel(n_jobs=self.n_jobs)(
+                    delayed(_transform)(name, [texts[i] for i in share]) for share in shares)
+                self._done[name, split] = sparse.vstack(parts, format="csr")
         return sparse.hstack([self._done[n, split] for n in names], format="csr")
 
 

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from stancekit.baselines import dyad_model, dyads, entities, stance
 from stancekit.baselines.cards import entity_card, model_card
-from stancekit.baselines.data import load_data
+from stancekit.baselines.data import column, load_data, take
 from stancekit.baselines.evaluate import (
     BOOTSTRAP_UNIT,
     DYAD_MODEL,
@@ -27,7 +27,7 @@ from stancekit.baselines.evaluate import (
     scored,
 )
 from stancekit.baselines.metrics import paired_bootstrap, plot_confusion
-from stancekit.baselines.persist import save_model
+from stancekit.baselines.persist import COMPRESSLEVEL, FAST, save_model
 from stancekit.baselines.report import results_latex, results_markdown
 from stancekit.baselines.sources import per_source
 from stancekit.files import Outputs, write_json, write_text
@@ -52,17 +52,18 @@ def _middle(grid: dict[str, list]) -> dict[str, list]:
     return {k: [v[len(v) // 2]] for k, v in grid.items()}
 
 
-def _documents_sample(rows: list[dict], n: int, seed: int) -> list[dict]:
-    """The rows of whole documents, drawn in a seeded order until at least *n* rows."""
-    by_doc: dict[str, list[dict]] = {}
-    for r in rows:
-        by_doc.setdefault(r["doc_id"], []).append(r)
-    out: list[dict] = []
+def _documents_sample(rows: Sequence[dict], n: int, seed: int) -> list[dict]:
+    """The rows of whole documents, drawn in a seeded order until at least *n* rows (only
+    those rows are read from a dataset folder's table)."""
+    by_doc: dict[str, list[int]] = {}
+    for i, doc in enumerate(column(rows, "doc_id")):
+        by_doc.setdefault(doc, []).append(i)
+    out: list[int] = []
     for doc in np.random.default_rng(seed).permutation(sorted(by_doc)):
         if len(out) >= n:
             break
         out += by_doc[doc]
-    return out
+    return take(rows, out)
 
 
 def _scale(n: int, large: bool) -> dict:
@@ -74,7 +75,8 @@ def _scale(n: int, large: bool) -> dict:
                    left_out="character n-grams, optional extras",
                    entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents), "
                                  f"hashed token features (2^20), SGD ({entities.EPOCHS} epochs)",
-                   dyad_model=f"tiny grid, at most {DYAD_MAX:,} sentences (whole documents)")
+                   dyad_model=f"tiny grid, at most {DYAD_MAX:,} sentences (whole documents), "
+                              "hashed pair features (2^20)")
     return out
 
 
@@ -131,12 +133,14 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
     texts, y = [r["text"] for r in rows], stance.label_ids(rows)
     evaluated = {s: data.split("stance", s) for s in data.configs["stance"] if s != TRAIN}
     large = len(rows) > stance.LARGE
+    level = FAST if large else COMPRESSLEVEL
     grids, features = dict(stance.TINY_GRIDS if tiny else stance.GRIDS), None
     if large:
         folds = min(folds, stance.LARGE_FOLDS)
         grids.update({name: _middle(g) if tiny else g for name, g in stance.LARGE_GRIDS.items()})
         features = stance.Features({TRAIN: texts, **{s: [r["text"] for r in split_rows]
-                                                      for s, split_rows in evaluated.items()}})
+                                                      for s, split_rows in evaluated.items()}},
+                                   n_jobs)
     cv_folds = stance.grouped_folds(y, [r["doc_id"] for r in rows], folds, seed)
 
     models, skipped = {}, {}
@@ -152,7 +156,7 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
             continue
         model, selection = stance.search(name, texts, y, cv_folds, grids[name], seed, n_jobs,
                                          features)
-        save_model(model, model_path(out_dir, name))
+        save_model(model, model_path(out_dir, name), level)
         predicted = {s: stance.predict(model, name, [r["text"] for r in split_rows], s, features)
                      for s, split_rows in evaluated.items()}
         scores = {s: scored(split_rows, predicted[s], seed, resamples)
@@ -162,7 +166,8 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                            f"{name}, {split} split (n={metrics['n']})",
                            out_dir / FIGURES / f"confusion_{name}_{split}.png")
         models[name] = {**selection, "file": f"{MODELS_DIR}/{name}.skops", "scores": scores,
-                        "scores_by_source": {s: per_source(r, predicted[s], seed, resamples)
+                        "scores_by_source": {s: per_source(r, predicted[s], seed, resamples,
+                                                                n_jobs)
                                              for s, r in evaluated.items()},
                         "predictions": predicted}
     del features
@@ -180,7 +185,7 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
         tagger, selection = entities.search(
             entity_rows, [r["doc_id"] for r in entity_rows], folds,
             entities.TINY_GRID if tiny or large else entities.GRID, seed, n_jobs, hashed=large)
-        save_model(tagger, model_path(out_dir, ENTITY_MODEL))
+        save_model(tagger, model_path(out_dir, ENTITY_MODEL), level)
         entity_results = {
             **selection, "model": "FeatureHasher + SGDClassifier (log loss) over token features"
             if large else "DictVectorizer + LogisticRegression over token features",
@@ -192,10 +197,10 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
     dyad_rows = _documents_sample(rows, DYAD_MAX, seed) if large else rows
     learned, dyad_selection = dyad_model.search(dyad_rows, folds, dyad_model.TINY_GRID
                                                 if tiny or large else dyad_model.GRID, seed,
-                                                n_jobs)
+                                                n_jobs, hashed=large)
     if large:
         dyad_selection["training_sentences"] = len(dyad_rows)
-    save_model(learned, model_path(out_dir, DYAD_MODEL))
+    save_model(learned, model_path(out_dir, DYAD_MODEL), level)
 
     packages = package_versions(PACKAGES)
     results = {

@@ -231,6 +231,21 @@ def test_bio_repair_and_span_scores():
     assert scores["per_type"][GPE]["recall"] == 0.0
 
 
+def test_hashed_entity_features_are_the_feature_hasher_over_the_feature_dicts(dataset):
+    from sklearn.feature_extraction import FeatureHasher
+
+    rows = load_folder(dataset).split("entities", "train")
+    rows = [*rows, {**rows[0], "tokens": [], "token_starts": [], "token_ends": [],
+                    "ner_tags": []}, {**rows[1], "tokens": ["42"], "token_starts": [0],
+                                      "token_ends": [2], "text": "42"}]
+    expected = FeatureHasher(n_features=entities.HASHED, alternate_sign=False).transform(
+        entities.featurize(rows))
+    got = entities.hashed_features(rows)
+    assert got.shape == expected.shape and (got != expected).nnz == 0
+    assert (got.indptr == expected.indptr).all() and (got.indices == expected.indices).all()
+    assert entities.hashed_features([]).shape == (0, entities.HASHED)
+
+
 def test_dyad_heuristic_picks_person_source_and_following_target():
     text = "In Geneva, Maria Lopez accused Serbia of shelling Kosovo."
     row = {"text": text, "stance": ACCUSATION,

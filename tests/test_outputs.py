@@ -142,8 +142,8 @@ def test_a_failed_training_run_leaves_the_previous_results(tmp_path, monkeypatch
     dataset = make_dataset(tmp_path / "ds")
     saved, save = [], training.save_model
 
-    def save_then_fail(model, path):
-        save(model, path)
+    def save_then_fail(model, path, *level):
+        save(model, path, *level)
         saved.append(path)
         raise OSError(28, "No space left on device", str(path))
 
