@@ -26,7 +26,13 @@ from stancekit.labeling.realnews.corpus import (
     selected_sentences,
     selection_rows,
 )
-from stancekit.labeling.realnews.selection import Plan, eligible_sentences, in_frame, seeded_rng
+from stancekit.labeling.realnews.selection import (
+    Plan,
+    eligible_sentences,
+    in_frame,
+    seeded_rng,
+    take_in_order,
+)
 from stancekit.labeling.sources.registry import FORMATS
 
 UNCERTAIN = "uncertain"
@@ -53,18 +59,13 @@ def uncertain_sentences(documents: list[dict], held: set[str], known_texts: set[
     for source in sorted(pools):
         pool = pools[source]
         scored = predict(model, [{"id": r["sentence_id"], "text": r["text"]} for r in pool])
-        order = list(range(len(pool)))
+        margins = {p["id"]: margin(p) for p in scored}
+        order = pool[:]
         seeded_rng(seed, source, UNCERTAIN).shuffle(order)
-        order.sort(key=lambda i: margin(scored[i]))
+        order.sort(key=lambda r: margins[r["sentence_id"]])
         used: Counter[str] = Counter()
-        drawn, widest = [], None
-        for i in order:
-            if len(drawn) >= per_source:
-                break
-            if used[pool[i]["doc_id"]] < per_document:
-                used[pool[i]["doc_id"]] += 1
-                drawn.append(pool[i])
-                widest = margin(scored[i])
+        drawn = take_in_order(order, per_source, used, per_document)
+        widest = margins[drawn[-1]["sentence_id"]] if drawn else None
         weight = round(len(pool) / max(len(drawn), 1), 4)
         chosen += [{**r, "stratum": UNCERTAIN, "weight": weight} for r in drawn]
         summary["sources"][source] = {

@@ -86,9 +86,15 @@ def eligible_sentences(doc: dict) -> list[dict]:
 
 def _draw(pool: list[dict], rng: random.Random, want: int, used: Counter[str],
           per_document: int) -> list[dict]:
-    """Shuffle *pool*, then take up to *want* records, at most *per_document* a document
-    (counting those in *used*, which is updated)."""
+    """Shuffle *pool*, then take up to *want* records as `take_in_order` does."""
     rng.shuffle(pool)
+    return take_in_order(pool, want, used, per_document)
+
+
+def take_in_order(pool: Iterable[dict], want: int, used: Counter[str], per_document: int
+                  ) -> list[dict]:
+    """The first *want* records of *pool*, at most *per_document* a document (counting those
+    in *used*, which is updated)."""
     drawn = []
     for record in pool:
         if len(drawn) >= want:
