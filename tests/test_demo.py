@@ -1,16 +1,24 @@
-"""`stancekit demo` runs the pipeline on the bundled real-news corpus, resumes, is deterministic."""
+"""`stancekit demo` runs the pipeline on the bundled real-news corpus, resumes, is deterministic.
+
+With ``STANCEKIT_BIN`` set to an installed ``stancekit`` executable (``scripts/wheel-test.sh``
+sets it to the wheel's, in a fresh venv), the demos run that executable outside the repository.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-STANCEKIT = [sys.executable, "-c", "from stancekit.cli import run; run()"]
+INSTALLED = os.environ.get("STANCEKIT_BIN")
+STANCEKIT = [INSTALLED] if INSTALLED else [sys.executable, "-c",
+                                           "from stancekit.cli import run; run()"]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _digest(path: Path) -> str:
@@ -18,7 +26,7 @@ def _digest(path: Path) -> str:
 
 
 def _start(out: Path) -> subprocess.Popen:
-    return subprocess.Popen([*STANCEKIT, "demo", "-o", str(out), "--quick"],
+    return subprocess.Popen([*STANCEKIT, "demo", "-o", str(out), "--quick"], cwd=out.parent,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -51,9 +59,10 @@ def demo_out(demo_runs: tuple[Path, str, Path]) -> tuple[Path, str]:
 def test_demo_writes_every_stage(demo_out: tuple[Path, str]) -> None:
     out, stdout = demo_out
     for name in ("export.json", "sentences.jsonl", "tasks.json", "label_config.xml", "agreement.md",
-                 "gold.jsonl", "queue.json", "splits.json", "dataset/README.md", "events.csv",
-                 "events.png", "baselines/results.json", "baselines/results.md"):
-        assert (out / name).exists(), name
+                 "gold.jsonl", "queue.json", "splits.json", "DATASHEET.md", "dataset/README.md",
+                 "dataset/stance/train.parquet", "events.csv", "events.png",
+                 "baselines/results.json", "baselines/results.md"):
+        assert (out / name).stat().st_size, name
     assert "| model |" in stdout
     results = json.loads((out / "baselines" / "results.json").read_text())
     assert results["stance"]["best_model"]
@@ -89,3 +98,9 @@ def test_demo_card_and_rows_carry_the_real_sources(demo_out: tuple[Path, str]) -
     assert all(r["source"] and r["url"] and r["stratum"] and r["weight"] > 0 for r in rows)
     assert set(json.loads((out / "splits.json").read_text())["documents"]) == {
         "train", "validation", "test"}
+
+
+@pytest.mark.skipif(not INSTALLED, reason="needs STANCEKIT_BIN, an installed stancekit")
+def test_installed_demo_reads_its_own_package_data(demo_out: tuple[Path, str]) -> None:
+    _, stdout = demo_out
+    assert "actors from " in stdout and str(REPO) not in stdout
