@@ -1,20 +1,23 @@
 # Two entry points: `make demo` runs the whole pipeline on the bundled corpus,
-# `make test` runs the test suite (with a real Label Studio server), then the wheel test.
+# `make test` runs the test suite (with a real Label Studio server) and, beside it, the wheel test.
 # Both set up first; installs take the exact versions of constraints.txt.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test wheel-test setup embeddings system-deps lint bench clean
+.PHONY: demo test unit-tests wheel-test setup embeddings system-deps lint bench clean
 
 demo: setup
 	$(BIN)/stancekit demo -o $(OUT)
 
+# The suite and the wheel test run side by side: the suite waits on servers much of the time.
 test: setup embeddings system-deps
 	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory -j2 --output-sync=line unit-tests wheel-test
+
+unit-tests: setup
 	$(BIN)/pytest --ignore=tests/test_demo.py
-	$(MAKE) wheel-test
 
 # The wheel, installed (not editable) in a fresh venv, runs the demo tests outside the repository.
 wheel-test: setup
