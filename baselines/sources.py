@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from joblib import effective_n_jobs
+from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.utils.parallel import Parallel, delayed
 
 from stancekit.baselines import stance
@@ -16,6 +17,11 @@ from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
 SUMMARY = ("n", "accuracy", "macro_f1", "macro_f1_ci95")
+SELECTIONS = {"source": "leave-one-source-out CV over the training sources",
+              "document": "StratifiedGroupKFold over documents"}
+"""How the cross-source evaluation selects hyperparameters and calibrates: by default each
+fold holds out one training source, so the search favours what carries to a source it has
+not seen."""
 
 
 def by_source(rows: Sequence[dict]) -> dict[str, list[dict]]:
@@ -53,9 +59,20 @@ def per_source(rows: Sequence[dict], predicted: np.ndarray, seed: int, resamples
     return {name: shares[i % k][i // k] for i, name in enumerate(names)}
 
 
+def source_folds(rows: Sequence[dict]) -> stance.Folds:
+    """Folds that each hold out the rows of one source."""
+    return list(LeaveOneGroupOut().split(np.zeros(len(rows)),
+                                         groups=[r["source"] for r in rows]))
+
+
 def cross_source(dataset: Any, seed: int = 13, folds: int = 5, tiny: bool = False,
-                 resamples: int = 1000, n_jobs: int | None = None) -> dict:
-    """For each source, every stance model selected and fit on the others, scored on it."""
+                 resamples: int = 1000, n_jobs: int | None = None,
+                 select_by: str = "source", models: Sequence[str] | None = None) -> dict:
+    """For each source, every stance model (or those named in *models*) selected and fit on
+    the others, scored on it.
+
+    *select_by* names the folds of the selection and calibration (`SELECTIONS`); *folds*
+    applies to ``"document"`` only."""
     from stancekit.baselines.evaluate import stance_metrics
 
     data = load_data(dataset)
@@ -64,25 +81,30 @@ def cross_source(dataset: Any, seed: int = 13, folds: int = 5, tiny: bool = Fals
     if len(groups) < 2:
         raise InputError(str(dataset), "the cross-source evaluation needs rows of at least two "
                          f"sources in the 'source' column (found {len(groups)})")
+    if select_by not in SELECTIONS:
+        raise ValueError(f"select_by must be one of {', '.join(SELECTIONS)}, not {select_by!r}")
     grids = stance.TINY_GRIDS if tiny else stance.GRIDS
     held_out: dict[str, dict] = {}
     for held, test in groups.items():
         train = [r for name, subset in groups.items() if name != held for r in subset]
         texts, y = [r["text"] for r in train], stance.label_ids(train)
-        cv = stance.grouped_folds(y, [r["doc_id"] for r in train], folds, seed)
-        models = {}
+        cv = (source_folds(train) if select_by == "source"
+              else stance.grouped_folds(y, [r["doc_id"] for r in train], folds, seed))
+        trained = {}
         for name in stance.MODELS:
-            if stance.missing_extra(name):
+            if stance.missing_extra(name) or (models is not None and name not in models):
                 continue
             model, selection = stance.search(name, texts, y, cv, grids[name], seed, n_jobs)
             scores = stance_metrics(model, test, seed, resamples)
-            models[name] = {"cv_macro_f1": selection["cv_macro_f1"],
-                            "best_params": selection["best_params"],
-                            **{k: scores[k] for k in SUMMARY}}
+            trained[name] = {"cv_macro_f1": selection["cv_macro_f1"],
+                              "best_params": selection["best_params"],
+                              **{k: scores[k] for k in SUMMARY}}
         held_out[held] = {"train_sentences": len(train), "test_sentences": len(test),
-                          "models": models}
-    return {"dataset": data.provenance(), "seed": seed, "folds": folds,
-            "grids": "tiny" if tiny else "default", "held_out": held_out}
+                          "models": trained}
+    return {"dataset": data.provenance(), "seed": seed,
+            "folds": len(groups) - 1 if select_by == "source" else folds,
+            "selection": SELECTIONS[select_by], "grids": "tiny" if tiny else "default",
+            "held_out": held_out}
 
 
 def cross_source_markdown(results: dict) -> str:
@@ -90,8 +112,10 @@ def cross_source_markdown(results: dict) -> str:
     held = list(results["held_out"])
     models = list(next(iter(results["held_out"].values()))["models"])
     lines = ["# Cross-source evaluation", "",
-             "Each column: models selected (grouped CV) and trained on the other sources, tested "
-             f"on this one; macro-F1 with its 95% CI over documents; seed {results['seed']}.", "",
+             "Each column: models selected and calibrated by "
+             f"{results.get('selection', SELECTIONS['document'])}, trained on the other sources "
+             f"and tested on this one; macro-F1 with its 95% CI over documents; seed "
+             f"{results['seed']}.", "",
              "| model | " + " | ".join(held) + " | mean |", "|---|" + "---:|" * (len(held) + 1)]
     for name in models:
         cells, values = [], []

@@ -345,10 +345,28 @@ def test_train_accepts_a_datasetdict_and_load_dataset_paths(dataset, tmp_path):
 
 
 def test_cross_source_trains_on_the_others(dataset, tmp_path):
-    from stancekit.baselines.sources import cross_source
+    from stancekit.baselines.sources import SELECTIONS, cross_source, source_folds
 
     with pytest.raises(InputError, match="at least two sources"):
         cross_source(dataset, folds=3, tiny=True, resamples=50)
+    gold = make_gold(n_docs=18, seed=3)
+    for r in gold:
+        r["source"] = "ABC"[int(r["doc_id"][3:]) % 3]
+    sourced = tmp_path / "sourced"
+    write_dataset(build_dataset(gold, {r["doc_id"]: "train" for r in gold}), sourced,
+                  {"README.md": "# test dataset\n", "splits.json": "{}"})
+    chosen = ["majority", "tfidf_logreg"]
+    results = cross_source(sourced, tiny=True, resamples=50, models=chosen)
+    assert list(results["held_out"]["A"]["models"]) == chosen
+    assert results["selection"] == SELECTIONS["source"] and results["folds"] == 2
+    assert {s: h["test_sentences"] for s, h in results["held_out"].items()} == {
+        "A": 48, "B": 48, "C": 48}
+    held = [r for r in gold if r["source"] != "A"]
+    assert [sorted({held[i]["source"] for i in test}) for _, test in source_folds(held)] == [
+        ["B"], ["C"]]
+    by_document = cross_source(sourced, folds=3, tiny=True, resamples=50, select_by="document",
+                               models=["majority"])
+    assert by_document["selection"] == SELECTIONS["document"] and by_document["folds"] == 3
 
 
 def test_embedding_baseline_runs_offline_from_the_bundled_weights(dataset, trained, tmp_path,

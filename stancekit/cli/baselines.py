@@ -17,6 +17,19 @@ app.add_typer(baselines_app, name="baselines")
 
 
 N_JOBS_HELP = "Parallel jobs of the search and calibration (-1: all cores)."
+ModelOpt = Annotated[list[str] | None, typer.Option(
+    "--model", help="A stance model, as named in results.md (repeat for several) "
+                    "[default: all].")]
+
+
+def _models(model: list[str] | None) -> list[str] | None:
+    """The stance models asked for, refused as a bad --model if unknown or none."""
+    from stancekit.baselines.train import model_problem
+
+    problem = model_problem(model)
+    if problem:
+        raise typer.BadParameter(problem, param_hint="--model")
+    return model
 
 
 @baselines_app.command("train")
@@ -28,19 +41,15 @@ def train_cmd(
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds on train.")] = 5,
     quick: Annotated[bool, typer.Option(help="One or two grid points per model.")] = False,
     n_jobs: Annotated[int, typer.Option("--n-jobs", help=N_JOBS_HELP)] = -1,
-    model: Annotated[list[str] | None, typer.Option(
-        "--model", help="A stance model to train, as named in results.md (repeat for several) "
-                        "[default: all].")] = None,
+    model: ModelOpt = None,
 ) -> None:
     """Search hyperparameters on train by grouped CV, calibrate, save with skops, evaluate."""
-    from stancekit.baselines.train import model_problem, train
+    from stancekit.baselines.train import train
 
-    problem = model_problem(model)
-    if problem:
-        raise typer.BadParameter(problem, param_hint="--model")
+    models = _models(model)
     started = time.perf_counter()
     results = train(dataset_dir, output, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs,
-                    models=model)
+                    models=models)
     best = results["stance"]["best_model"]
     for name, trained in results["stance"]["models"].items():
         scores = ", ".join(f"{split} macro-F1 {s['macro_f1']:.3f}"
@@ -124,12 +133,20 @@ def cross_source_cmd(
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds on train.")] = 5,
     quick: Annotated[bool, typer.Option(help="One or two grid points per model.")] = False,
     n_jobs: Annotated[int, typer.Option("--n-jobs", help=N_JOBS_HELP)] = -1,
+    select_by: Annotated[str, typer.Option(
+        "--select-by", metavar="[source|document]",
+        help="Folds of the search and calibration: one per training source (held out in "
+             "turn), or --folds grouped by document.")] = "source",
+    model: ModelOpt = None,
 ) -> None:
     """Train on all sources but one and test on that one, for each source in turn."""
-    from stancekit.baselines.sources import cross_source, cross_source_markdown
+    from stancekit.baselines.sources import SELECTIONS, cross_source, cross_source_markdown
     from stancekit.files import dumps, write_together
 
-    results = cross_source(dataset_dir, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs)
+    if select_by not in SELECTIONS:
+        raise typer.BadParameter(f"use one of {', '.join(SELECTIONS)}", param_hint="--select-by")
+    results = cross_source(dataset_dir, seed=seed, folds=folds, tiny=quick, n_jobs=n_jobs,
+                           select_by=select_by, models=_models(model))
     report = cross_source_markdown(results)
     write_together({output / "cross_source.json": dumps(results),
                     output / "cross_source.md": report})
