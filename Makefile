@@ -11,10 +11,13 @@ OUT ?= out
 demo: setup
 	$(BIN)/stancekit demo -o $(OUT)
 
-# The suite and the wheel test run side by side: the suite waits on servers much of the time.
+# The suite and the wheel test run side by side (the suite waits on servers much of the time);
+# the wheel test's log is printed when both are done.
 test: setup embeddings system-deps
 	$(BIN)/ruff check .
-	$(MAKE) --no-print-directory -j2 --output-sync=line unit-tests wheel-test
+	@log=$$(mktemp); $(MAKE) --no-print-directory wheel-test > $$log 2>&1 & wheel=$$!; \
+	status=0; $(MAKE) --no-print-directory unit-tests || status=$$?; \
+	wait $$wheel || status=$$?; echo "== wheel test"; cat $$log; rm -f $$log; exit $$status
 
 unit-tests: setup
 	$(BIN)/pytest --ignore=tests/test_demo.py
