@@ -56,7 +56,9 @@ def studio_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         executable()
     except ServerError as e:
         pytest.skip(str(e))
-    return migrate(tmp_path_factory.mktemp("studio-template"))
+    # A guard against a hung process, not a duration check: on a loaded machine the first
+    # migration of a fresh venv has taken over 300 s.
+    return migrate(tmp_path_factory.mktemp("studio-template"), timeout=1200)
 
 
 @pytest.fixture
