@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from stancekit.baselines import dyad_model, dyads, entities, stance
@@ -119,7 +120,9 @@ def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
     if problem:
         raise ValueError(problem)
     inputs = [dataset] if isinstance(dataset, str | Path) else []
-    with Outputs(inputs) as outputs:
+    # One BLAS thread: the solvers' vector operations gain less from a second thread than it
+    # costs, and the search's workers already share the cores.
+    with Outputs(inputs) as outputs, threadpool_limits(limits=1, user_api="blas"):
         return _train_into(outputs.folder(out_dir), dataset, seed, folds, tiny, resamples,
                            n_jobs, progress, models)
 
