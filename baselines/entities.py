@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -216,6 +216,36 @@ def gold_spans(rows: Sequence[dict]) -> list[set]:
     return [set(spans(r, r["ner_tags"])) for r in rows]
 
 
+class Featurised:
+    """Sentences with the hashed features of their tokens (`hashed_features`) computed once,
+    indexed like an array of rows (as ``GridSearchCV`` splits its data), so that a search
+    featurises each sentence once instead of once per fold and candidate."""
+
+    def __init__(self, rows: Sequence[dict], matrix: sparse.csr_matrix | None = None) -> None:
+        self.rows = list(rows)
+        self.matrix = hashed_features(self.rows) if matrix is None else matrix
+        self.shape = (len(self.rows),)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self.rows)
+
+    def __getitem__(self, key: object) -> Featurised:
+        """The sentences at the indices *key* (or ``key[0]``, as ``_safe_indexing`` asks)."""
+        at = np.asarray(key[0] if isinstance(key, tuple) else key)
+        lengths = np.array([len(r["tokens"]) for r in self.rows], dtype=np.int64)
+        starts = np.cumsum(lengths) - lengths
+        kept = np.repeat(starts[at] - np.cumsum(lengths[at]) + lengths[at], lengths[at])
+        tokens = kept + np.arange(len(kept))
+        return Featurised([self.rows[i] for i in at], self.matrix[tokens])
+
+
+def _token_features(rows: Sequence[dict]) -> sparse.csr_matrix:
+    return rows.matrix if isinstance(rows, Featurised) else hashed_features(rows)
+
+
 class SpanTagger(BaseEstimator):
     """A token tagger over whole sentences: fit on rows with BIO tags, predict entity spans,
     score by exact-span micro-F1, so that ``GridSearchCV`` can search it over documents."""
@@ -229,16 +259,15 @@ class SpanTagger(BaseEstimator):
 
     def fit(self, rows: Sequence[dict], y: object = None) -> SpanTagger:
         """Fit the token classifier on every token of *rows*."""
-        rows = list(rows)
+        x, rows = _token_features(rows), list(rows)
         tags = [t for r in rows for t in r["ner_tags"]]
-        self.pipeline_ = self._model(len(tags)).fit(hashed_features(rows), tags)
+        self.pipeline_ = self._model(len(tags)).fit(x, tags)
         return self
 
     def predict(self, rows: Sequence[dict]) -> list[set]:
         """The entity spans of each row, after BIO repair."""
-        rows = list(rows)
-        tags = (list(self.pipeline_.predict(hashed_features(rows)))
-                if any(r["tokens"] for r in rows) else [])
+        x, rows = _token_features(rows), list(rows)
+        tags = list(self.pipeline_.predict(x)) if any(r["tokens"] for r in rows) else []
         out, at = [], 0
         for row in rows:
             n = len(row["tokens"])
@@ -248,7 +277,6 @@ class SpanTagger(BaseEstimator):
 
     def score(self, rows: Sequence[dict], y: object = None) -> float:
         """Exact-span micro-F1 on *rows*."""
-        rows = list(rows)
         return span_scores(gold_spans(rows), self.predict(rows))["micro"]["f1"]
 
 
@@ -263,7 +291,7 @@ def search(rows: Sequence[dict], groups: Sequence[str], n_splits: int, grid: dic
            n_jobs: int | None = None, hashed: bool = False) -> tuple[SpanTagger, dict]:
     """The tagger (hashed features and SGD if *hashed*) searched over *grid* by ``GroupKFold``
     over documents, refit on all rows."""
-    rows = np.asarray(list(rows), dtype=object)
+    rows = Featurised(rows)
     base = (HashedSpanTagger if hashed else SpanTagger)(random_state=seed)
     n_splits = min(n_splits, MAX_FOLDS, len(set(groups)))
     if n_splits < 2:
