@@ -33,7 +33,7 @@ from stancekit.schema import SCHEMA
 GRID = {"clf__C": [0.1, 0.3, 1.0], "clf__class_weight": [None]}
 TINY_GRID = {"clf__C": [1.0], "clf__class_weight": [None]}
 HASHED = 2**20
-"""Hashed pair feature columns for large training sets (`pair_model`)."""
+"""Hashed pair feature columns for large training sets (`pair_vectorizer`)."""
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(2, 19))
 DECODINGS = ({"max_dyads": 1, "at_least_one": False}, {"max_dyads": 1, "at_least_one": True},
              {"max_dyads": 2, "at_least_one": False}, {"max_dyads": 2, "at_least_one": True})
@@ -273,12 +273,15 @@ def decode(pairs: Sequence[Dyad], probs: Sequence[float], threshold: float, max_
     return out
 
 
-def pair_model(seed: int | None, hashed: bool = False) -> Pipeline:
+def pair_vectorizer(hashed: bool = False) -> DictVectorizer | FeatureHasher:
     """Feature dicts → one-hot features (hashed into `HASHED` columns if *hashed*, for large
-    training sets) → logistic regression."""
-    vec = FeatureHasher(n_features=HASHED, alternate_sign=False) if hashed else DictVectorizer()
-    return Pipeline([("vec", vec),
-                     ("clf", LogisticRegression(solver="newton-cg", tol=1e-3, max_iter=500,
+    training sets)."""
+    return FeatureHasher(n_features=HASHED, alternate_sign=False) if hashed else DictVectorizer()
+
+
+def pair_model(seed: int | None) -> Pipeline:
+    """One-hot pair features → logistic regression."""
+    return Pipeline([("clf", LogisticRegression(solver="newton-cg", tol=1e-3, max_iter=500,
                                                 random_state=seed))])
 
 
@@ -335,21 +338,27 @@ def search(rows: Sequence[dict], folds: int, grid: dict, seed: int,
            n_jobs: int | None = None, hashed: bool = False) -> tuple[DyadModel, dict]:
     """Search the pair classifier (over hashed features if *hashed*) by
     ``StratifiedGroupKFold`` over documents (average precision of the pairs), then the
-    threshold and decoding by the dyad F1 of out-of-fold scores; refit on all rows."""
+    threshold and decoding by the dyad F1 of out-of-fold scores; refit on all rows.
+
+    The pairs are vectorised once, over all rows: a column no training pair has gets no weight
+    under the L2 penalty, so each fold's fit is the one of a vectoriser fit on that fold."""
     rows = list(rows)
     x, y, owner, pairs = pair_table(rows)
+    vec = pair_vectorizer(hashed)
+    features = vec.fit_transform(x) if x else None
     groups = np.array([rows[i]["doc_id"] for i in owner])
     n_splits = min(folds, len(set(groups)), max(sum(y), 1), max(len(y) - sum(y), 1))
     if n_splits < 2:
-        model = DyadModel(pair_model(seed, hashed).fit(x, y) if len(set(y)) == 2 else None)
+        model = DyadModel(Pipeline([("vec", vec), *pair_model(seed).fit(features, y).steps])
+                          if len(set(y)) == 2 else None)
         return model, {"grid": grid, "best_params": {}, "cv_pair_ap": None,
                        "cv_dyad_f1": None, "decoding": model.decoding()}
     cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    splits = list(cv.split(x, y, groups))
-    gs = GridSearchCV(pair_model(seed, hashed), grid, cv=splits, scoring="average_precision",
-                      n_jobs=n_jobs, error_score="raise").fit(x, y)
-    oof = cross_val_predict(pair_model(seed, hashed).set_params(**gs.best_params_), x, y, cv=splits,
-                            method="predict_proba", n_jobs=n_jobs)[:, 1]
+    splits = list(cv.split(features, y, groups))
+    gs = GridSearchCV(pair_model(seed), grid, cv=splits, scoring="average_precision",
+                      n_jobs=n_jobs, error_score="raise").fit(features, y)
+    oof = cross_val_predict(pair_model(seed).set_params(**gs.best_params_), features, y,
+                            cv=splits, method="predict_proba", n_jobs=n_jobs)[:, 1]
     scores = _by_row(oof, owner, len(rows))
     kept = [i for i, p in enumerate(pairs) if p or rows[i]["dyads"]]
     chosen, best_f1 = DECODINGS[0] | {"threshold": THRESHOLDS[0]}, -1.0
@@ -360,7 +369,7 @@ def search(rows: Sequence[dict], folds: int, grid: dict, seed: int,
                                     [scores[i] for i in kept], option))
             if f1 > best_f1 + 1e-12:
                 chosen, best_f1 = option, f1
-    model = DyadModel(gs.best_estimator_, **chosen)
+    model = DyadModel(Pipeline([("vec", vec), *gs.best_estimator_.steps]), **chosen)
     return model, {"grid": grid, "best_params": gs.best_params_,
                    "cv_pair_ap": round(float(gs.best_score_), 6),
                    "cv_dyad_f1": round(best_f1, 6), "decoding": chosen}

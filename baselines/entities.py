@@ -1,13 +1,13 @@
-"""Entity baseline: per-token feature dicts, a linear tagger, BIO repair and span scoring."""
+"""Entity baseline: hashed per-token features, a linear tagger, BIO repair and span scoring."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator
-from sklearn.feature_extraction import DictVectorizer, FeatureHasher
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline
@@ -20,8 +20,9 @@ GRID = {"C": [1.0, 3.0, 10.0]}
 TINY_GRID = {"C": [3.0]}
 MAX_FOLDS = 3
 """Folds of the tagger's search: each fit takes seconds, so fewer than the stance models'."""
-HASHED = 2**20
-"""Hashed token feature columns of the tagger for large training sets (`hashed_tagger`)."""
+HASHED = 2**31 - 1
+"""Columns the token features are hashed into (`hashed_features`): so many that few features
+share one; the taggers keep only the columns seen in training (`SeenColumns`)."""
 EPOCHS = 5
 """SGD passes over the training tokens of `hashed_tagger`."""
 Span = tuple[int, int, str]
@@ -74,21 +75,40 @@ def token_features(row: dict) -> list[dict[str, object]]:
     return feats
 
 
+class SeenColumns(TransformerMixin, BaseEstimator):
+    """Keeps the columns of a sparse matrix that have a value in fitting, renumbered in order:
+    a compact model over hashed features, which stores their ids instead of a vocabulary."""
+
+    def fit(self, x: sparse.spmatrix, y: object = None) -> SeenColumns:
+        """Remember the sorted ids of the columns *x* uses."""
+        self.columns_ = np.unique(sparse.csr_matrix(x).indices).astype(np.int64)
+        return self
+
+    def transform(self, x: sparse.spmatrix) -> sparse.csr_matrix:
+        """*x* with only the seen columns, numbered by their rank among them."""
+        x = sparse.csr_matrix(x)
+        seen = np.isin(x.indices, self.columns_)
+        indptr = np.concatenate(([0], np.cumsum(seen)))[x.indptr]
+        return sparse.csr_matrix((x.data[seen], np.searchsorted(self.columns_, x.indices[seen]),
+                                  indptr), shape=(x.shape[0], len(self.columns_)))
+
+
 def tagger(seed: int | None) -> Pipeline:
-    """Feature dicts → one-hot features → multinomial logistic regression over BIO tags."""
+    """Hashed token features → the columns seen in training → multinomial logistic regression
+    over BIO tags."""
     return Pipeline([
-        ("vec", DictVectorizer()),
+        ("columns", SeenColumns()),
         ("clf", LogisticRegression(tol=1e-3, max_iter=300, random_state=seed)),
     ])
 
 
 def hashed_tagger(seed: int | None, c: float, n_tokens: int) -> Pipeline:
-    """Feature dicts → hashed one-hot features → one-vs-rest logistic regression by SGD, for
-    large training sets: a stateless vectoriser and a fixed number of passes over the tokens.
+    """Hashed token features → the columns seen in training → one-vs-rest logistic regression
+    by SGD, for large training sets: a fixed number of passes over the tokens.
 
     The L2 penalty ``alpha = 1 / (C · tokens)`` is that of `tagger` with the same *c*."""
     return Pipeline([
-        ("vec", FeatureHasher(n_features=HASHED, alternate_sign=False)),
+        ("columns", SeenColumns()),
         ("clf", SGDClassifier(loss="log_loss", alpha=1.0 / (c * max(n_tokens, 1)),
                               max_iter=EPOCHS, tol=None, random_state=seed)),
     ])
@@ -135,14 +155,14 @@ def featurize(rows: Sequence[dict]) -> list[dict]:
 
 
 def _hash(names: Sequence[str]) -> np.ndarray:
-    """The column `hashed_tagger`'s FeatureHasher gives each feature name (of value 1)."""
+    """The column a FeatureHasher of `HASHED` columns gives each feature name (of value 1)."""
     hasher = FeatureHasher(n_features=HASHED, alternate_sign=False, input_type="string")
     return hasher.transform([[name] for name in names]).indices
 
 
 def hashed_features(rows: Sequence[dict]) -> sparse.csr_matrix:
-    """The hashed features of `hashed_tagger` of every token of every sentence: the matrix its
-    FeatureHasher makes of `featurize`, each name hashed once per distinct token or value
+    """The hashed features of every token of every sentence: the matrix a FeatureHasher of
+    `HASHED` columns makes of `featurize`, each name hashed once per distinct token or value
     instead of a feature dict per token."""
     index: dict[str, int] = {}
     ids = np.array([index.setdefault(t, len(index)) for r in rows for t in r["tokens"]],
@@ -196,6 +216,36 @@ def gold_spans(rows: Sequence[dict]) -> list[set]:
     return [set(spans(r, r["ner_tags"])) for r in rows]
 
 
+class Featurised:
+    """Sentences with the hashed features of their tokens (`hashed_features`) computed once,
+    indexed like an array of rows (as ``GridSearchCV`` splits its data), so that a search
+    featurises each sentence once instead of once per fold and candidate."""
+
+    def __init__(self, rows: Sequence[dict], matrix: sparse.csr_matrix | None = None) -> None:
+        self.rows = list(rows)
+        self.matrix = hashed_features(self.rows) if matrix is None else matrix
+        self.shape = (len(self.rows),)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self.rows)
+
+    def __getitem__(self, key: object) -> Featurised:
+        """The sentences at the indices *key* (or ``key[0]``, as ``_safe_indexing`` asks)."""
+        at = np.asarray(key[0] if isinstance(key, tuple) else key)
+        lengths = np.array([len(r["tokens"]) for r in self.rows], dtype=np.int64)
+        starts = np.cumsum(lengths) - lengths
+        kept = np.repeat(starts[at] - np.cumsum(lengths[at]) + lengths[at], lengths[at])
+        tokens = kept + np.arange(len(kept))
+        return Featurised([self.rows[i] for i in at], self.matrix[tokens])
+
+
+def _token_features(rows: Sequence[dict]) -> sparse.csr_matrix:
+    return rows.matrix if isinstance(rows, Featurised) else hashed_features(rows)
+
+
 class SpanTagger(BaseEstimator):
     """A token tagger over whole sentences: fit on rows with BIO tags, predict entity spans,
     score by exact-span micro-F1, so that ``GridSearchCV`` can search it over documents."""
@@ -207,26 +257,17 @@ class SpanTagger(BaseEstimator):
     def _model(self, n_tokens: int) -> Pipeline:
         return tagger(self.random_state).set_params(clf__C=self.C)
 
-    def _features(self, rows: list[dict]) -> object:
-        """The token features of *rows*, as the pipeline's first step takes them."""
-        return featurize(rows)
-
-    def _fit(self, x: object, tags: list[str]) -> Pipeline:
-        return self._model(len(tags)).fit(x, tags)
-
-    def _predict(self, x: object) -> np.ndarray:
-        return self.pipeline_.predict(x)
-
     def fit(self, rows: Sequence[dict], y: object = None) -> SpanTagger:
         """Fit the token classifier on every token of *rows*."""
-        rows = list(rows)
-        self.pipeline_ = self._fit(self._features(rows), [t for r in rows for t in r["ner_tags"]])
+        x, rows = _token_features(rows), list(rows)
+        tags = [t for r in rows for t in r["ner_tags"]]
+        self.pipeline_ = self._model(len(tags)).fit(x, tags)
         return self
 
     def predict(self, rows: Sequence[dict]) -> list[set]:
         """The entity spans of each row, after BIO repair."""
-        rows = list(rows)
-        tags = list(self._predict(self._features(rows))) if any(r["tokens"] for r in rows) else []
+        x, rows = _token_features(rows), list(rows)
+        tags = list(self.pipeline_.predict(x)) if any(r["tokens"] for r in rows) else []
         out, at = [], 0
         for row in rows:
             n = len(row["tokens"])
@@ -236,34 +277,21 @@ class SpanTagger(BaseEstimator):
 
     def score(self, rows: Sequence[dict], y: object = None) -> float:
         """Exact-span micro-F1 on *rows*."""
-        rows = list(rows)
         return span_scores(gold_spans(rows), self.predict(rows))["micro"]["f1"]
 
 
 class HashedSpanTagger(SpanTagger):
-    """A `SpanTagger` over hashed features fit by SGD (`hashed_tagger`), for large training
-    sets. Its pipeline's classifier reads `hashed_features`, the matrix of its FeatureHasher."""
+    """A `SpanTagger` fit by SGD (`hashed_tagger`), for large training sets."""
 
     def _model(self, n_tokens: int) -> Pipeline:
         return hashed_tagger(self.random_state, self.C, n_tokens)
-
-    def _features(self, rows: list[dict]) -> object:
-        return hashed_features(rows)
-
-    def _fit(self, x: object, tags: list[str]) -> Pipeline:
-        model = self._model(len(tags))
-        model[-1].fit(x, tags)
-        return model
-
-    def _predict(self, x: object) -> np.ndarray:
-        return self.pipeline_[-1].predict(x)
 
 
 def search(rows: Sequence[dict], groups: Sequence[str], n_splits: int, grid: dict, seed: int,
            n_jobs: int | None = None, hashed: bool = False) -> tuple[SpanTagger, dict]:
     """The tagger (hashed features and SGD if *hashed*) searched over *grid* by ``GroupKFold``
     over documents, refit on all rows."""
-    rows = np.asarray(list(rows), dtype=object)
+    rows = Featurised(rows)
     base = (HashedSpanTagger if hashed else SpanTagger)(random_state=seed)
     n_splits = min(n_splits, MAX_FOLDS, len(set(groups)))
     if n_splits < 2:

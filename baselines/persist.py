@@ -19,6 +19,7 @@ TRUSTED: frozenset[str] = frozenset({"stancekit.baselines.cue_features.CueFeatur
                                      "stancekit.baselines.cue_features.CuePrelabeler",
                                      "stancekit.baselines.entities.SpanTagger",
                                      "stancekit.baselines.entities.HashedSpanTagger",
+                                     "stancekit.baselines.entities.SeenColumns",
                                      "stancekit.baselines.dyad_model.DyadModel",
                                      "stancekit.baselines.embeddings.SentenceEmbeddings",
                                      "sklearn.calibration._CalibratedClassifier",

@@ -9,6 +9,7 @@ probabilities: they are the scores and the uncertainty order of the pre-annotati
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from tempfile import TemporaryDirectory
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -241,8 +242,9 @@ def search(name: str, texts: Sequence[str], y: np.ndarray, folds: Folds, grid: G
     """
     if features is None or name not in LARGE_MODELS:
         n_jobs = None if name in SEQUENTIAL else n_jobs
-        return _search(name, MODELS[name](seed), np.asarray(texts, dtype=object), y, folds,
-                       grid, n_jobs)
+        with TemporaryDirectory() as cache:
+            return _search(name, MODELS[name](seed).set_params(memory=cache),
+                           np.asarray(texts, dtype=object), y, folds, grid, n_jobs)
     names, head = LARGE_MODELS[name]
     model, summary = _search(name, head(seed), features.get(names, "train"), y, folds, grid,
                              n_jobs)
@@ -251,12 +253,23 @@ def search(name: str, texts: Sequence[str], y: np.ndarray, folds: Folds, grid: G
     return Pipeline([("features", prefix.fit(texts[:1])), ("model", model)]), summary
 
 
+def _uncached(model: object) -> object:
+    """*model* with the feature cache of its pipelines unset; return *model*."""
+    for pipeline in (model, getattr(model, "estimator", None),
+                     *(c.estimator for c in getattr(model, "calibrated_classifiers_", []))):
+        if isinstance(pipeline, Pipeline):
+            pipeline.memory = None
+    return model
+
+
 def _search(name: str, base: Pipeline, x: object, y: np.ndarray, folds: Folds, grid: Grid,
             n_jobs: int | None) -> tuple[Pipeline, dict]:
+    """*base* (whose ``memory``, if set, caches each fold's fitted features for all candidates
+    and the calibration) searched over *grid*, calibrated and fit on all of *x*."""
     if not folds:
-        return base.fit(x, y), {"grid": grid, "best_params": {}, "cv_macro_f1": None,
-                                "cv_macro_f1_std": None, "cv_folds": [], "candidates": [],
-                                "calibration": None}
+        return _uncached(base.fit(x, y)), {
+            "grid": grid, "best_params": {}, "cv_macro_f1": None, "cv_macro_f1_std": None,
+            "cv_folds": [], "candidates": [], "calibration": None}
     gs = GridSearchCV(base, grid or {}, scoring="f1_macro", cv=folds, n_jobs=n_jobs,
                       refit=name in FIXED, error_score="raise").fit(x, y)
     results = gs.cv_results_
@@ -273,13 +286,13 @@ def _search(name: str, base: Pipeline, x: object, y: np.ndarray, folds: Folds, g
                "cv_macro_f1_std": best["std"], "cv_folds": best["folds"],
                "candidates": candidates, "calibration": None}
     if name in FIXED:
-        return gs.best_estimator_, summary
+        return _uncached(gs.best_estimator_), summary
     tuned = clone(base).set_params(**gs.best_params_)
     model = CalibratedClassifierCV(tuned, method="sigmoid", cv=folds, ensemble=False,
                                    n_jobs=n_jobs).fit(x, y)
     summary["calibration"] = {"method": "sigmoid", "cv": "the same grouped folds",
                               "ensemble": False}
-    return model, summary
+    return _uncached(model), summary
 
 
 def predict(model: Pipeline, name: str, texts: Sequence[str], split: str,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from stancekit.baselines import dyad_model, dyads, entities, stance
@@ -38,7 +39,7 @@ PACKAGES = ("stancekit", "scikit-learn", "datasets", "numpy", "scipy", "skops")
 FIGURES = "figures"
 TRAIN = "train"
 ENTITY_MAX = 2_000
-"""Above `stance.LARGE` training sentences, the entity tagger (a feature dict per token) learns
+"""Above `stance.LARGE` training sentences, the entity tagger (a row per token) learns
 from the sentences of documents drawn at random up to this many, with its tiny grid, over hashed
 features fit by SGD (`entities.HashedSpanTagger`)."""
 DYAD_MAX = 2_000
@@ -74,7 +75,7 @@ def _scale(n: int, large: bool) -> dict:
                    folds_at_most=stance.LARGE_FOLDS, linear_models="SGDClassifier",
                    left_out="character n-grams, optional extras",
                    entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents), "
-                                 f"hashed token features (2^20), SGD ({entities.EPOCHS} epochs)",
+                                 f"hashed token features, SGD ({entities.EPOCHS} epochs)",
                    dyad_model=f"tiny grid, at most {DYAD_MAX:,} sentences (whole documents), "
                               "hashed pair features (2^20)")
     return out
@@ -119,7 +120,9 @@ def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
     if problem:
         raise ValueError(problem)
     inputs = [dataset] if isinstance(dataset, str | Path) else []
-    with Outputs(inputs) as outputs:
+    # One BLAS thread: the solvers' vector operations gain less from a second thread than it
+    # costs, and the search's workers already share the cores.
+    with Outputs(inputs) as outputs, threadpool_limits(limits=1, user_api="blas"):
         return _train_into(outputs.folder(out_dir), dataset, seed, folds, tiny, resamples,
                            n_jobs, progress, models)
 
@@ -187,8 +190,8 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
             entities.TINY_GRID if tiny or large else entities.GRID, seed, n_jobs, hashed=large)
         save_model(tagger, model_path(out_dir, ENTITY_MODEL), level)
         entity_results = {
-            **selection, "model": "FeatureHasher + SGDClassifier (log loss) over token features"
-            if large else "DictVectorizer + LogisticRegression over token features",
+            **selection, "model": "SGDClassifier (log loss) over hashed token features"
+            if large else "LogisticRegression over hashed token features",
             "file": f"{MODELS_DIR}/{ENTITY_MODEL}.skops", "training_sentences": len(entity_rows),
             "scores": {split: entities.evaluate(tagger, data.split("entities", split), seed,
                                                 resamples)

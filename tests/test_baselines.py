@@ -431,7 +431,7 @@ def test_large_training_sets_share_stateless_features_and_models_still_take_text
     assert set(stance_models.LARGE_MODELS) < set(models)
     assert models["cues_tfidf_svm"]["scores"]["test"]["macro_f1"] > 0.9
     assert 20 <= results["entities"]["training_sentences"] < 72
-    assert results["entities"]["model"].startswith("FeatureHasher + SGDClassifier")
+    assert results["entities"]["model"].startswith("SGDClassifier")
     assert 20 <= results["dyads"]["learned"]["training_sentences"] < 72
     # The saved pipelines compute the features the search shared: same predictions from texts.
     saved = evaluate_saved(out, dataset)["stance"]["models"]
