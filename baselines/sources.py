@@ -17,11 +17,10 @@ from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
 SUMMARY = ("n", "accuracy", "macro_f1", "macro_f1_ci95")
-SELECTIONS = {"source": "leave-one-source-out CV over the training sources",
-              "document": "StratifiedGroupKFold over documents"}
-"""How the cross-source evaluation selects hyperparameters and calibrates: by default each
-fold holds out one training source, so the search favours what carries to a source it has
-not seen."""
+SELECTIONS = {"document": "StratifiedGroupKFold over documents",
+              "source": "leave-one-source-out CV over the training sources"}
+"""How the cross-source evaluation selects hyperparameters and calibrates: folds grouped by
+document (the default), or folds that each hold out one training source."""
 
 
 def by_source(rows: Sequence[dict]) -> dict[str, list[dict]]:
@@ -67,7 +66,7 @@ def source_folds(rows: Sequence[dict]) -> stance.Folds:
 
 def cross_source(dataset: Any, seed: int = 13, folds: int = 5, tiny: bool = False,
                  resamples: int = 1000, n_jobs: int | None = None,
-                 select_by: str = "source", models: Sequence[str] | None = None) -> dict:
+                 select_by: str = "document", models: Sequence[str] | None = None) -> dict:
     """For each source, every stance model (or those named in *models*) selected and fit on
     the others, scored on it.
 

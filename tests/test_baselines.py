@@ -356,7 +356,7 @@ def test_cross_source_trains_on_the_others(dataset, tmp_path):
     write_dataset(build_dataset(gold, {r["doc_id"]: "train" for r in gold}), sourced,
                   {"README.md": "# test dataset\n", "splits.json": "{}"})
     chosen = ["majority", "tfidf_logreg"]
-    results = cross_source(sourced, tiny=True, resamples=50, models=chosen)
+    results = cross_source(sourced, tiny=True, resamples=50, models=chosen, select_by="source")
     assert list(results["held_out"]["A"]["models"]) == chosen
     assert results["selection"] == SELECTIONS["source"] and results["folds"] == 2
     assert {s: h["test_sentences"] for s, h in results["held_out"].items()} == {
@@ -364,8 +364,7 @@ def test_cross_source_trains_on_the_others(dataset, tmp_path):
     held = [r for r in gold if r["source"] != "A"]
     assert [sorted({held[i]["source"] for i in test}) for _, test in source_folds(held)] == [
         ["B"], ["C"]]
-    by_document = cross_source(sourced, folds=3, tiny=True, resamples=50, select_by="document",
-                               models=["majority"])
+    by_document = cross_source(sourced, folds=3, tiny=True, resamples=50, models=["majority"])
     assert by_document["selection"] == SELECTIONS["document"] and by_document["folds"] == 3
 
 

@@ -134,9 +134,9 @@ def cross_source_cmd(
     quick: Annotated[bool, typer.Option(help="One or two grid points per model.")] = False,
     n_jobs: Annotated[int, typer.Option("--n-jobs", help=N_JOBS_HELP)] = -1,
     select_by: Annotated[str, typer.Option(
-        "--select-by", metavar="[source|document]",
-        help="Folds of the search and calibration: one per training source (held out in "
-             "turn), or --folds grouped by document.")] = "source",
+        "--select-by", metavar="[document|source]",
+        help="Folds of the search and calibration: --folds grouped by document, or one per "
+             "training source (held out in turn).")] = "document",
     model: ModelOpt = None,
 ) -> None:
     """Train on all sources but one and test on that one, for each source in turn."""
