@@ -16,7 +16,9 @@ from stancekit.baselines.metrics import bootstrap_span_f1, prf
 from stancekit.labeling.gazetteer import gazetteer
 from stancekit.schema import SCHEMA
 
-GRID = {"C": [1.0, 3.0, 10.0]}
+GRID = {"C": [1.0, 3.0]}
+"""C = 10 scored lowest in grouped CV on the real corpus's train split (span micro-F1 0.801
+against 0.804 and 0.805) and took the longest fits, so it left the grid."""
 TINY_GRID = {"C": [3.0]}
 MAX_FOLDS = 3
 """Folds of the tagger's search: each fit takes seconds, so fewer than the stance models'."""
