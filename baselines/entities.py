@@ -51,32 +51,6 @@ def _gazetteer_types(row: dict) -> list[str | None]:
     return types
 
 
-def token_features(row: dict) -> list[dict[str, object]]:
-    """One feature dict per token: the word, its shape, affixes, neighbours and gazetteer type."""
-    tokens = row["tokens"]
-    gaz = _gazetteer_types(row)
-    words = [t.lower() for t in tokens]
-    shapes = [_shape(t) for t in tokens]
-    feats = []
-    for i, token in enumerate(tokens):
-        f: dict[str, object] = {
-            "bias": 1.0, "w": words[i], "shape": shapes[i], "pre3": words[i][:3],
-            "suf3": words[i][-3:], "suf2": words[i][-2:], "title": token.istitle(),
-            "upper": token.isupper(), "digit": token.isdigit(), "gaz": gaz[i] or "-",
-            "first": i == 0,
-        }
-        for k in (-2, -1, 1, 2):
-            j = i + k
-            if 0 <= j < len(tokens):
-                f[f"w{k:+d}"] = words[j]
-                f[f"shape{k:+d}"] = shapes[j]
-                f[f"gaz{k:+d}"] = gaz[j] or "-"
-            else:
-                f[f"w{k:+d}"] = "<s>" if j < 0 else "</s>"
-        feats.append(f)
-    return feats
-
-
 class SeenColumns(TransformerMixin, BaseEstimator):
     """Keeps the columns of a sparse matrix that have a value in fitting, renumbered in order:
     a compact model over hashed features, which stores their ids instead of a vocabulary."""
@@ -151,11 +125,6 @@ def span_scores(gold: Sequence[set], predicted: Sequence[set]) -> dict:
             "per_type": out}
 
 
-def featurize(rows: Sequence[dict]) -> list[dict]:
-    """Feature dicts of every token of every sentence, in one list."""
-    return [f for r in rows for f in token_features(r)]
-
-
 def _hash(names: Sequence[str]) -> np.ndarray:
     """The column a FeatureHasher of `HASHED` columns gives each feature name (of value 1)."""
     hasher = FeatureHasher(n_features=HASHED, alternate_sign=False, input_type="string")
@@ -163,9 +132,10 @@ def _hash(names: Sequence[str]) -> np.ndarray:
 
 
 def hashed_features(rows: Sequence[dict]) -> sparse.csr_matrix:
-    """The hashed features of every token of every sentence: the matrix a FeatureHasher of
-    `HASHED` columns makes of `featurize`, each name hashed once per distinct token or value
-    instead of a feature dict per token."""
+    """The hashed features of every token of every sentence (bias, word, shape, affixes,
+    casing, gazetteer type and sentence start, and the word, shape and gazetteer type of the
+    two tokens on each side), as a FeatureHasher of `HASHED` columns makes of one feature dict
+    per token, each name hashed once per distinct token or value."""
     index: dict[str, int] = {}
     ids = np.array([index.setdefault(t, len(index)) for r in rows for t in r["tokens"]],
                    dtype=np.int64)

@@ -231,6 +231,32 @@ def test_bio_repair_and_span_scores():
     assert scores["per_type"][GPE]["recall"] == 0.0
 
 
+def _feature_dicts(row: dict) -> list[dict[str, object]]:
+    """The readable definition of `entities.hashed_features`: one feature dict per token."""
+    tokens = row["tokens"]
+    gaz = entities._gazetteer_types(row)
+    words = [t.lower() for t in tokens]
+    shapes = [entities._shape(t) for t in tokens]
+    feats = []
+    for i, token in enumerate(tokens):
+        f: dict[str, object] = {
+            "bias": 1.0, "w": words[i], "shape": shapes[i], "pre3": words[i][:3],
+            "suf3": words[i][-3:], "suf2": words[i][-2:], "title": token.istitle(),
+            "upper": token.isupper(), "digit": token.isdigit(), "gaz": gaz[i] or "-",
+            "first": i == 0,
+        }
+        for k in (-2, -1, 1, 2):
+            j = i + k
+            if 0 <= j < len(tokens):
+                f[f"w{k:+d}"] = words[j]
+                f[f"shape{k:+d}"] = shapes[j]
+                f[f"gaz{k:+d}"] = gaz[j] or "-"
+            else:
+                f[f"w{k:+d}"] = "<s>" if j < 0 else "</s>"
+        feats.append(f)
+    return feats
+
+
 def test_hashed_entity_features_are_the_feature_hasher_over_the_feature_dicts(dataset):
     from sklearn.feature_extraction import FeatureHasher
 
@@ -239,7 +265,7 @@ def test_hashed_entity_features_are_the_feature_hasher_over_the_feature_dicts(da
                     "ner_tags": []}, {**rows[1], "tokens": ["42"], "token_starts": [0],
                                       "token_ends": [2], "text": "42"}]
     expected = FeatureHasher(n_features=entities.HASHED, alternate_sign=False).transform(
-        entities.featurize(rows))
+        [f for r in rows for f in _feature_dicts(r)])
     got = entities.hashed_features(rows)
     assert got.shape == expected.shape and (got != expected).nnz == 0
     assert (got.indptr == expected.indptr).all() and (got.indices == expected.indices).all()
