@@ -197,6 +197,7 @@ class Featurised:
         self.rows = list(rows)
         self.matrix = hashed_features(self.rows) if matrix is None else matrix
         self.shape = (len(self.rows),)
+        self.lengths = np.array([len(r["tokens"]) for r in self.rows], dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -207,7 +208,7 @@ class Featurised:
     def __getitem__(self, key: object) -> Featurised:
         """The sentences at the indices *key* (or ``key[0]``, as ``_safe_indexing`` asks)."""
         at = np.asarray(key[0] if isinstance(key, tuple) else key)
-        lengths = np.array([len(r["tokens"]) for r in self.rows], dtype=np.int64)
+        lengths = self.lengths
         starts = np.cumsum(lengths) - lengths
         kept = np.repeat(starts[at] - np.cumsum(lengths[at]) + lengths[at], lengths[at])
         tokens = kept + np.arange(len(kept))
