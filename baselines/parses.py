@@ -67,7 +67,7 @@ def _path(a: object, b: object) -> tuple[str, object, int]:
     on_b = {t.i for t in up_b}
     lca = next((t for t in up_a if t.i in on_b), None)
     if lca is None:
-        return "none", None, PATH_MAX + 1
+        return "apart", None, PATH_MAX + 1
     rising = [f"{t.dep_}^" for t in up_a[:[t.i for t in up_a].index(lca.i)]]
     falling = [f"v{t.dep_}" for t in up_b[:[t.i for t in up_b].index(lca.i)]]
     return "/".join([*rising, lca.pos_, *falling[::-1]]), lca, len(rising) + len(falling)

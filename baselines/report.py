@@ -103,7 +103,9 @@ def _dyad_table(results: dict, split: str) -> list[str]:
         lines += ["", f"Pair classifier: {learned['best_params']}, threshold {d['threshold']}, "
                   f"at most {d['max_dyads']} dyad(s) a sentence"
                   + (", at least one" if d["at_least_one"] else "")
-                  + f"; chosen by grouped CV on train (dyad F1 {learned['cv_dyad_f1']:.3f})."]
+                  + f"; chosen by grouped CV on train (dyad F1 {learned['cv_dyad_f1']:.3f}); "
+                  + (f"parse features from {learned['parse_features']}."
+                     if learned.get("parse_features") else "no parse features.")]
     return lines
 
 

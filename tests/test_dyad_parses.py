@@ -16,7 +16,6 @@ from stancekit.cli import app
 from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
-pytestmark = pytest.mark.skipif(not parses.available(), reason=parses.MISSING)
 NONE, ACCUSATION, DENIAL, APPEAL = SCHEMA.stance_names
 SEED = "The US calls on Russia and Turkey to stop their actions in Libya."
 runner = CliRunner()
@@ -25,6 +24,15 @@ runner = CliRunner()
 def _entity(text: str, name: str) -> dict:
     start = text.index(name)
     return {"start": start, "end": start + len(name), "text": name, "label": "GPE"}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _parser() -> None:
+    """Skip without the extra; with ``CI`` set, fail instead."""
+    from conftest import require_system
+
+    if not parses.available():
+        require_system("parse", parses.MISSING, "make parse")
 
 
 @pytest.fixture(scope="module")

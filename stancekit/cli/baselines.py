@@ -57,6 +57,11 @@ def train_cmd(
         mark = " (best)" if name == best else ""
         typer.echo(f"{name}{mark}: CV macro-F1 {trained['cv_macro_f1'] or 0:.3f}"
                    + (f", {scores}" if scores else ""))
+    learned = results["dyads"]["learned"]
+    typer.echo("dyads: pair classifier " + ("with parse features" if learned["parse_features"]
+                                            else "without parse features")
+               + "".join(f", {split} F1 {s['micro']['f1']:.3f}"
+                         for split, s in learned["scores"].items()))
     typer.echo(f"wrote {output}/results.json, results.md, results.tex, models/ and model cards "
                f"in {time.perf_counter() - started:.1f} s")
 
