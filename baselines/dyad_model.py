@@ -358,9 +358,8 @@ class DyadModel(BaseEstimator):
 def search(rows: Sequence[dict], folds: int, grid: dict, seed: int, n_jobs: int | None = None,
            hashed: bool = False, parse: bool = False) -> tuple[DyadModel, dict]:
     """Search the pair classifier (over hashed features if *hashed*, with parse features if
-    *parse*) by
-    ``StratifiedGroupKFold`` over documents (average precision of the pairs), then the
-    threshold and decoding by the dyad F1 of out-of-fold scores; refit on all rows.
+    *parse*) by ``StratifiedGroupKFold`` over documents (average precision of the pairs), then
+    the threshold and decoding by the dyad F1 of out-of-fold scores; refit on all rows.
 
     The pairs are vectorised once, over all rows: a column no training pair has gets no weight
     under the L2 penalty, so each fold's fit is the one of a vectoriser fit on that fold."""
