@@ -23,6 +23,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -353,6 +354,17 @@ class DyadModel(BaseEstimator):
         probs = self.pipeline.predict_proba(x)[:, 1] if x else []
         return [decode(p, s, **self.decoding()) if p else []
                 for p, s in zip(pairs, _by_row(probs, owner, len(rows)), strict=True)]
+
+
+def load_saved(path: Path | str) -> DyadModel:
+    """The dyad model saved at *path*, refused with an `InputError` unless it predicts."""
+    from stancekit.baselines.persist import load_fitted
+
+    text, stance = "Ana Lee accused Chad.", SCHEMA.stance_names[-1]
+    probe = [{"text": text, "stance": stance, "entities": [
+        {"start": a, "end": b, "text": text[a:b], "label": SCHEMA.entity_names[0]}
+        for a, b in ((0, 7), (16, 20))]}]
+    return load_fitted(path, lambda model: model.predict(probe), "dyad model")
 
 
 def search(rows: Sequence[dict], folds: int, grid: dict, seed: int, n_jobs: int | None = None,

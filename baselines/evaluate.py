@@ -104,6 +104,6 @@ def evaluate_saved(out_dir: Path | str, dataset_dir: Path | str, split: str = "t
         "stance": {"best_model": results["stance"]["best_model"], "models": models},
         "entities": entities.evaluate(tagger, data.split("entities", split)),
         "dyads": dyads.evaluate(rows),
-        **({"dyads_learned": dyad_model.evaluate(load_model(dyad_file), rows, seed,
+        **({"dyads_learned": dyad_model.evaluate(dyad_model.load_saved(dyad_file), rows, seed,
                                                  resamples)} if dyad_file.is_file() else {}),
     }

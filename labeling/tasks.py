@@ -116,13 +116,9 @@ def dyad_predictor(path: str | None = None) -> DyadPredictor:
     once a process. The learned one's ``version`` names the model file by its digest."""
     if path is None:
         return heuristic_dyads
-    from stancekit.baselines.persist import load_fitted
+    from stancekit.baselines.dyad_model import load_saved
 
-    text, stance = "Ana Lee accused Chad.", SCHEMA.stance_names[-1]
-    probe = [{"text": text, "stance": stance, "entities": [
-        {"start": a, "end": b, "text": text[a:b], "label": SCHEMA.entity_names[0]}
-        for a, b in ((0, 7), (16, 20))]}]
-    model = load_fitted(path, lambda model: model.predict(probe), "dyad model")
+    model = load_saved(path)
 
     def learned(rows: list[dict]) -> list[list[tuple[Span, Span]]]:
         return model.predict(rows)

@@ -17,13 +17,14 @@ from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
 NONE, ACCUSATION, DENIAL, APPEAL = SCHEMA.stance_names
+GPE = SCHEMA.entity_names[2]
 SEED = "The US calls on Russia and Turkey to stop their actions in Libya."
 runner = CliRunner()
 
 
 def _entity(text: str, name: str) -> dict:
     start = text.index(name)
-    return {"start": start, "end": start + len(name), "text": name, "label": "GPE"}
+    return {"start": start, "end": start + len(name), "text": name, "label": GPE}
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -52,6 +53,7 @@ def test_seed_sentence_reads_the_caller_as_subject_and_the_called_as_object_of_o
     features = sentence.features(us, russia)
     assert features["p.lca"] == "call" and features["p.lca_speaks"]
     assert features["p.path"] == "nsubj^/VERB/vprep/vpobj"
+    assert features["p.verbs"] == "False|False|nsubj|pobj"  # one clause verb: "calls"
 
 
 def test_a_parse_model_round_trips_and_predicts_what_it_did(trained, tmp_path):
@@ -79,11 +81,11 @@ def test_tasks_refuse_a_parse_model_without_the_extra(trained, tmp_path, monkeyp
     assert not out.exists()
 
 
-def test_other_weights_are_refused(monkeypatch):
+def test_another_build_of_the_pipeline_is_refused(monkeypatch):
     parses.pipeline.cache_clear()
-    monkeypatch.setitem(parses.WEIGHTS_SHA256, "parser/model", "0" * 64)
+    monkeypatch.setattr(parses, "PIPELINE_SHA256", "0" * 64)
     try:
-        with pytest.raises(RuntimeError, match="not the checked en_core_web_sm"):
+        with pytest.raises(InputError, match="not the checked en_core_web_sm 3.8.0 pipeline"):
             parses.pipeline()
     finally:
         parses.pipeline.cache_clear()
