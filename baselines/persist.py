@@ -107,8 +107,6 @@ def load_fitted(path: Path | str, probe: Callable[[Any], object], what: str) -> 
     model = load_model(path)
     try:
         probe(model)
-    except InputError:
-        raise
     except ImportError as e:
         raise InputError(path, str(e)) from None
     except Exception as e:
