@@ -123,7 +123,8 @@ class Sentence:
         cue_span = (bisect.bisect_left(self.starts, self.cue[0]),
                     bisect.bisect_left(self.starts, self.cue[1])) if self.cue else None
         self.roles = {id(e): self._roles(i, e, cue_span) for i, e in enumerate(self.entities)}
-        self.clues = None if doc is None else parses.Clues(doc, self.cue, _SPEECH_STEMS, _stem)
+        self.clues = None if doc is None else parses.Clues(doc, self.entities, self.cue,
+                                                              _SPEECH_STEMS, _stem)
         self.parsed = {} if self.clues is None else {
             id(e): self.clues.entity(e) for e in self.entities}
 

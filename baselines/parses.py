@@ -93,12 +93,13 @@ def _verb(token: Token) -> Token | None:
 class Clues:
     """The parse of one sentence, read for its entities (char spans) and stance cue."""
 
-    def __init__(self, doc: Doc, cue: tuple[int, int] | None, speech: frozenset[str],
-                 stem: Callable[[str], str]) -> None:
+    def __init__(self, doc: Doc, entities: Iterable[dict], cue: tuple[int, int] | None,
+                 speech: frozenset[str], stem: Callable[[str], str]) -> None:
         self.doc = doc
         self.speech = speech
         self.stem = stem
         self.cue = self._root(*cue) if cue else None
+        self.roots = {(e["start"], e["end"]): self._root(e["start"], e["end"]) for e in entities}
 
     def _root(self, start: int, end: int) -> Token | None:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -109,7 +110,7 @@ class Clues:
 
     def entity(self, e: dict) -> dict[str, object]:
         """Features of one entity: its dependency, preposition, noun, clause role and verb."""
-        r = self._root(e["start"], e["end"])
+        r = self.roots[e["start"], e["end"]]
         if r is None:
             return {"dep": "?", "gov": "?"}
         head = r.head
@@ -142,8 +143,8 @@ class Clues:
         """Features of an ordered pair: its dependency path, common ancestor and clause verbs."""
         f: dict[str, object] = {"deps": f"{fs['dep']}>{ft['dep']}",
                                 "govs": f"{fs['gov']}>{ft['gov']}"}
-        rs, rt = self._root(source["start"], source["end"]), self._root(target["start"],
-                                                                         target["end"])
+        rs, rt = self.roots[source["start"], source["end"]], self.roots[target["start"],
+                                                                         target["end"]]
         if rs is None or rt is None:
             return f
         path, lca, length = _path(rs, rt)

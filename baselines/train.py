@@ -200,7 +200,7 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
 
     dyad_rows = _documents_sample(rows, DYAD_MAX, seed) if large else rows
     parse = parses.available() and not large
-    if not parses.available():
+    if not parse and not large:
         tqdm.write(f"dyad model without parse features: {parses.MISSING}")
     learned, dyad_selection = dyad_model.search(dyad_rows, folds, dyad_model.TINY_GRID
                                                 if tiny or large else dyad_model.GRID, seed,
