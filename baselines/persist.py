@@ -22,6 +22,7 @@ TRUSTED: frozenset[str] = frozenset({"stancekit.baselines.cue_features.CueFeatur
                                      "stancekit.baselines.entities.SeenColumns",
                                      "stancekit.baselines.dyad_model.DyadModel",
                                      "stancekit.baselines.embeddings.SentenceEmbeddings",
+                                     "stancekit.baselines.parses.ParseClues",
                                      "sklearn.calibration._CalibratedClassifier",
                                      "sklearn.calibration._SigmoidCalibration"})
 

@@ -10,7 +10,7 @@ from joblib import effective_n_jobs
 from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.utils.parallel import Parallel, delayed
 
-from stancekit.baselines import stance
+from stancekit.baselines import parses, stance
 from stancekit.baselines.data import load_data
 from stancekit.baselines.metrics import summary_metrics
 from stancekit.files import InputError
@@ -84,22 +84,23 @@ def cross_source(dataset: Any, seed: int = 13, folds: int = 5, tiny: bool = Fals
         raise ValueError(f"select_by must be one of {', '.join(SELECTIONS)}, not {select_by!r}")
     grids = stance.TINY_GRIDS if tiny else stance.GRIDS
     held_out: dict[str, dict] = {}
-    for held, test in groups.items():
-        train = [r for name, subset in groups.items() if name != held for r in subset]
-        texts, y = [r["text"] for r in train], stance.label_ids(train)
-        cv = (source_folds(train) if select_by == "source"
-              else stance.grouped_folds(y, [r["doc_id"] for r in train], folds, seed))
-        trained = {}
-        for name in stance.MODELS:
-            if stance.missing_extra(name) or (models is not None and name not in models):
-                continue
-            model, selection = stance.search(name, texts, y, cv, grids[name], seed, n_jobs)
-            scores = stance_metrics(model, test, seed, resamples)
-            trained[name] = {"cv_macro_f1": selection["cv_macro_f1"],
-                              "best_params": selection["best_params"],
-                              **{k: scores[k] for k in SUMMARY}}
-        held_out[held] = {"train_sentences": len(train), "test_sentences": len(test),
-                          "models": trained}
+    with parses.remembered():
+        for held, test in groups.items():
+            train = [r for name, subset in groups.items() if name != held for r in subset]
+            texts, y = [r["text"] for r in train], stance.label_ids(train)
+            cv = (source_folds(train) if select_by == "source"
+                  else stance.grouped_folds(y, [r["doc_id"] for r in train], folds, seed))
+            trained = {}
+            for name in stance.MODELS:
+                if stance.missing_extra(name) or (models is not None and name not in models):
+                    continue
+                model, selection = stance.search(name, texts, y, cv, grids[name], seed, n_jobs)
+                scores = stance_metrics(model, test, seed, resamples)
+                trained[name] = {"cv_macro_f1": selection["cv_macro_f1"],
+                                  "best_params": selection["best_params"],
+                                  **{k: scores[k] for k in SUMMARY}}
+            held_out[held] = {"train_sentences": len(train), "test_sentences": len(test),
+                              "models": trained}
     return {"dataset": data.provenance(), "seed": seed,
             "folds": len(groups) - 1 if select_by == "source" else folds,
             "selection": SELECTIONS[select_by], "grids": "tiny" if tiny else "default",

@@ -29,9 +29,10 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils.parallel import Parallel, delayed
 
-from stancekit.baselines import embeddings
+from stancekit.baselines import embeddings, parses
 from stancekit.baselines.cue_features import CueFeatures, CuePrelabeler
 from stancekit.baselines.embeddings import SentenceEmbeddings
+from stancekit.baselines.parses import ParseClues
 from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
@@ -92,6 +93,25 @@ def cues_tfidf_svm(seed: int) -> Pipeline:
     ])
 
 
+def _clues(kind: str) -> Pipeline:
+    return Pipeline([
+        ("clues", ParseClues(kind)),
+        ("tfidf", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
+                                  min_df=2)),
+    ])
+
+
+def cues_parse_svm(seed: int) -> Pipeline:
+    """`cues_tfidf_svm` plus TF-IDF of the sentence's lemmas and of its verbs' and nouns'
+    dependency relations (optional parse extra), class-balanced linear SVM."""
+    return Pipeline([
+        ("features", FeatureUnion([("word", _words()), ("cues", CueFeatures()),
+                                   ("lemmas", _clues("lemmas")),
+                                   ("relations", _clues("relations"))])),
+        ("clf", LinearSVC(class_weight="balanced", random_state=seed)),
+    ])
+
+
 def minilm_logreg(seed: int) -> Pipeline:
     """MiniLM sentence embeddings (optional extra) and class-balanced logistic regression."""
     return Pipeline([
@@ -107,11 +127,13 @@ MODELS: dict[str, Callable[[int], Pipeline]] = {
     "complement_nb": complement_nb,
     "cue_prelabeler": cue_prelabeler,
     "cues_tfidf_svm": cues_tfidf_svm,
+    "cues_parse_svm": cues_parse_svm,
     "minilm_logreg": minilm_logreg,
 }
 FIXED = ("majority", "cue_prelabeler")
 """Models that learn no weights: they are scored, not searched or calibrated."""
 OPTIONAL: dict[str, tuple[Callable[[], bool], str]] = {
+    "cues_parse_svm": (parses.available, parses.MISSING),
     "minilm_logreg": (embeddings.available, embeddings.MISSING)}
 """Models that need an optional extra: (is it installed, what to install)."""
 
@@ -120,8 +142,8 @@ def missing_extra(name: str) -> str | None:
     """What to install for the model *name*, or None when it can run."""
     installed, message = OPTIONAL.get(name, (lambda: True, ""))
     return None if installed() else message
-SEQUENTIAL = ("minilm_logreg",)
-"""Models searched in one process, so that each sentence is embedded once."""
+SEQUENTIAL = ("cues_parse_svm", "minilm_logreg")
+"""Models searched in one process, so that each sentence is parsed or embedded once."""
 GRIDS: dict[str, Grid] = {
     "majority": {},
     "tfidf_logreg": {"clf__C": [1.0, 3.0, 10.0]},
@@ -129,6 +151,7 @@ GRIDS: dict[str, Grid] = {
     "complement_nb": {"clf__alpha": [0.1, 0.3, 1.0]},
     "cue_prelabeler": {},
     "cues_tfidf_svm": {"features__cues__scale": [0.3, 1.0], "clf__C": [0.3, 1.0, 3.0]},
+    "cues_parse_svm": {"features__cues__scale": [0.3, 1.0], "clf__C": [0.3, 1.0, 3.0]},
     "minilm_logreg": {"clf__C": [0.3, 1.0, 3.0]},
 }
 TINY_GRIDS: dict[str, Grid] = {
@@ -138,6 +161,7 @@ TINY_GRIDS: dict[str, Grid] = {
     "complement_nb": {"clf__alpha": [0.3]},
     "cue_prelabeler": {},
     "cues_tfidf_svm": {"features__cues__scale": [1.0], "clf__C": [1.0]},
+    "cues_parse_svm": {"features__cues__scale": [1.0], "clf__C": [1.0]},
     "minilm_logreg": {"clf__C": [1.0]},
 }
 

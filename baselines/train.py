@@ -123,7 +123,8 @@ def train(dataset: object, out_dir: Path | str, seed: int = 13, folds: int = 5,
     inputs = [dataset] if isinstance(dataset, str | Path) else []
     # One BLAS thread: the solvers' vector operations gain less from a second thread than it
     # costs, and the search's workers already share the cores.
-    with Outputs(inputs) as outputs, threadpool_limits(limits=1, user_api="blas"):
+    with Outputs(inputs) as outputs, threadpool_limits(limits=1, user_api="blas"), \
+            parses.remembered():
         return _train_into(outputs.folder(out_dir), dataset, seed, folds, tiny, resamples,
                            n_jobs, progress, models)
 

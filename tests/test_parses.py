@@ -1,6 +1,6 @@
-"""The dyad model's parse features (the ``parse`` extra): what the parser reads in the seed
-sentence, a model trained with them round-tripped through skops and used by ``tasks``, and a
-clear refusal where the extra is missing."""
+"""The parse features (the ``parse`` extra): what the parser reads in the seed sentence for the
+dyad model and for the stance model ``cues_parse_svm``, models trained with them round-tripped
+through skops and used by ``tasks``, and a clear refusal where the extra is missing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from test_task_dyads import rows
 from typer.testing import CliRunner
 
-from stancekit.baselines import dyad_model, parses
+from stancekit.baselines import dyad_model, parses, stance
 from stancekit.baselines.persist import load_model, save_model
 from stancekit.cli import app
 from stancekit.files import InputError
@@ -100,3 +100,38 @@ def test_parse_features_leave_the_surface_features_as_they_were():
         a, b = (next(e for e in parsed.entities if e == x) for x in (s, t))
         with_parse = parsed.features(a, b)
         assert {k: v for k, v in with_parse.items() if not k.startswith("p.")} == surface
+
+
+def test_sentence_clues_name_the_verbs_relations_and_negation():
+    relations = parses.sentence_clues(parses.parse([SEED])[SEED], "relations").split()
+    assert {"ROOT_call", "call_nsubj_", "call_prep_on"} <= set(relations)
+    denial = "Moscow did not deny the accusations."
+    relations = parses.sentence_clues(parses.parse([denial])[denial], "relations").split()
+    assert {"NEG_deny", "deny_dobj_accusation"} <= set(relations)
+    lemmas = parses.sentence_clues(parses.parse([denial])[denial], "lemmas").split()
+    assert lemmas[:4] == ["moscow", "do", "not", "deny"]
+
+
+def test_within_remembered_each_text_is_parsed_once():
+    with parses.remembered():
+        first = parses.parse([SEED])[SEED]
+        assert parses.parse([SEED, SEED])[SEED] is first
+    assert parses.parse([SEED])[SEED] is not first
+
+
+def test_parse_clues_refuse_an_unknown_kind():
+    with pytest.raises(ValueError, match="lemmas, relations"):
+        parses.ParseClues("words").fit([SEED])
+
+
+def test_the_parse_stance_model_round_trips_and_predicts_what_it_did(tmp_path):
+    texts = [SEED, "Moscow rejects the accusations.", "The ministry accused Turkey of "
+             "shelling.", "Talks resumed in Geneva."] * 3
+    y = [3, 2, 1, 0] * 3
+    folds = [([i for i in range(12) if i // 4 != k], list(range(4 * k, 4 * k + 4)))
+             for k in range(3)]
+    model, _ = stance.search("cues_parse_svm", texts, y, folds,
+                             stance.TINY_GRIDS["cues_parse_svm"], seed=13)
+    save_model(model, tmp_path / "m.skops")
+    loaded = load_model(tmp_path / "m.skops")
+    assert (loaded.predict_proba(texts) == model.predict_proba(texts)).all()
