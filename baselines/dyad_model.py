@@ -33,6 +33,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, cross_va
 from sklearn.pipeline import Pipeline
 
 from stancekit.baselines import dyads, parses
+from stancekit.baselines.vocabularies import CompactDictVectorizer
 from stancekit.schema import SCHEMA
 
 GRID = {"clf__C": [0.1, 0.3, 1.0], "clf__class_weight": [None]}
@@ -296,7 +297,9 @@ def decode(pairs: Sequence[Dyad], probs: Sequence[float], threshold: float, max_
 def pair_vectorizer(hashed: bool = False) -> DictVectorizer | FeatureHasher:
     """Feature dicts → one-hot features (hashed into `HASHED` columns if *hashed*, for large
     training sets)."""
-    return FeatureHasher(n_features=HASHED, alternate_sign=False) if hashed else DictVectorizer()
+    if hashed:
+        return FeatureHasher(n_features=HASHED, alternate_sign=False)
+    return CompactDictVectorizer()
 
 
 def pair_model(seed: int | None) -> Pipeline:

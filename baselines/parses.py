@@ -16,7 +16,10 @@ import functools
 import hashlib
 import importlib
 import importlib.util
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,7 +53,9 @@ NAMED = ("prep", "dobj")
 CLAUSES = ("ccomp", "xcomp", "advcl")
 """Clause links named with both verbs ("say>ccomp>attack")."""
 CLUES = ("lemmas", "relations")
-_MEMO: dict[str, Doc] | None = None
+_MEMO: _Memo | None = None
+"""Within `remembered`: each text's parse, each (kind, text)'s clue string, parses under way."""
+_LOCK = threading.Lock()
 
 
 def available() -> bool:
@@ -81,25 +86,55 @@ def pipeline() -> Language:
     return package.load(exclude=["ner"])
 
 
+@dataclass
+class _Memo:
+    docs: dict[str, Doc] = field(default_factory=dict)
+    clues: dict[tuple[str, str], str] = field(default_factory=dict)
+    ahead: list[Future] = field(default_factory=list)
+
+
 @contextlib.contextmanager
 def remembered() -> Iterator[None]:
     """Within the block, each text is parsed once however often it is asked for (training
     parses the same sentences for the stance search, its calibration and the dyad model)."""
     global _MEMO
-    outer, _MEMO = _MEMO, {} if _MEMO is None else _MEMO
+    outer, _MEMO = _MEMO, _Memo() if _MEMO is None else _MEMO
     try:
         yield
     finally:
+        wait(_MEMO.ahead)
         _MEMO = outer
 
 
+def parse_ahead(texts: Sequence[str]) -> None:
+    """Within `remembered`, start parsing *texts* in a background thread, so that the work
+    that follows shares the cores with it; a later `parse` waits for it (a failure is raised
+    there again, by the parse that needs it)."""
+    if _MEMO is None:
+        raise RuntimeError("parse_ahead needs an enclosing parses.remembered()")
+    pool = ThreadPoolExecutor(max_workers=1)
+    _MEMO.ahead.append(pool.submit(parse, list(texts)))
+    pool.shutdown(wait=False)
+
+
 def parse(texts: Iterable[str]) -> dict[str, Doc]:
-    """Each distinct text's parsed ``Doc``."""
+    """Each distinct text's parsed ``Doc`` (one thread at a time: a pipeline is not meant to
+    be shared by threads)."""
     unique = list(dict.fromkeys(texts))
-    memo = {} if _MEMO is None else _MEMO
-    missing = [t for t in unique if t not in memo]
-    memo.update(zip(missing, pipeline().pipe(missing, batch_size=256), strict=True))
-    return {t: memo[t] for t in unique}
+    with _LOCK:
+        memo = {} if _MEMO is None else _MEMO.docs
+        missing = [t for t in unique if t not in memo]
+        memo.update(zip(missing, pipeline().pipe(missing, batch_size=256), strict=True))
+        return {t: memo[t] for t in unique}
+
+
+def clues(texts: Sequence[str], kind: str) -> list[str]:
+    """Each text's `sentence_clues` of *kind*."""
+    memo = {} if _MEMO is None else _MEMO.clues
+    missing = [t for t in dict.fromkeys(texts) if (kind, t) not in memo]
+    docs = parse(missing)
+    memo.update(((kind, t), sentence_clues(docs[t], kind)) for t in missing)
+    return [memo[kind, t] for t in texts]
 
 
 def sentence_clues(doc: Doc, kind: str) -> str:
@@ -139,8 +174,7 @@ class ParseClues(TransformerMixin, BaseEstimator):
 
     def transform(self, texts: Sequence[str]) -> list[str]:
         """One clue string per text."""
-        docs = parse(texts)
-        return [sentence_clues(docs[t], self.kind) for t in texts]
+        return clues(texts, self.kind)
 
 
 def _path(a: Token, b: Token) -> tuple[str, Token | None, int]:

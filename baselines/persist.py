@@ -23,6 +23,8 @@ TRUSTED: frozenset[str] = frozenset({"stancekit.baselines.cue_features.CueFeatur
                                      "stancekit.baselines.dyad_model.DyadModel",
                                      "stancekit.baselines.embeddings.SentenceEmbeddings",
                                      "stancekit.baselines.parses.ParseClues",
+                                     "stancekit.baselines.vocabularies.CompactTfidfVectorizer",
+                                     "stancekit.baselines.vocabularies.CompactDictVectorizer",
                                      "sklearn.calibration._CalibratedClassifier",
                                      "sklearn.calibration._SigmoidCalibration"})
 

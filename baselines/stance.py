@@ -33,6 +33,7 @@ from stancekit.baselines import embeddings, parses
 from stancekit.baselines.cue_features import CueFeatures, CuePrelabeler
 from stancekit.baselines.embeddings import SentenceEmbeddings
 from stancekit.baselines.parses import ParseClues
+from stancekit.baselines.vocabularies import CompactTfidfVectorizer
 from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
@@ -41,7 +42,7 @@ Folds = list[tuple[np.ndarray, np.ndarray]]
 
 
 def _words() -> TfidfVectorizer:
-    return TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
+    return CompactTfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
 
 
 def _chars() -> Pipeline:
@@ -96,8 +97,8 @@ def cues_tfidf_svm(seed: int) -> Pipeline:
 def _clues(kind: str) -> Pipeline:
     return Pipeline([
         ("clues", ParseClues(kind)),
-        ("tfidf", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
-                                  min_df=2)),
+        ("tfidf", CompactTfidfVectorizer(token_pattern=r"\S+", lowercase=False,
+                                         sublinear_tf=True, min_df=2)),
     ])
 
 
@@ -143,7 +144,11 @@ def missing_extra(name: str) -> str | None:
     installed, message = OPTIONAL.get(name, (lambda: True, ""))
     return None if installed() else message
 SEQUENTIAL = ("cues_parse_svm", "minilm_logreg")
-"""Models searched in one process, so that each sentence is parsed or embedded once."""
+"""Models searched in one process, so that each sentence is parsed or embedded once (not in
+threads: liblinear's random generator is shared by the threads of a process, so the fits would
+differ from run to run)."""
+PARSED = ("cues_parse_svm",)
+"""Models that read the parse of each sentence."""
 GRIDS: dict[str, Grid] = {
     "majority": {},
     "tfidf_logreg": {"clf__C": [1.0, 3.0, 10.0]},

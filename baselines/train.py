@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -147,34 +148,43 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                                                       for s, split_rows in evaluated.items()}},
                                    n_jobs)
     cv_folds = stance.grouped_folds(y, [r["doc_id"] for r in rows], folds, seed)
+    if parses.available() and not large and set(chosen or stance.MODELS) & set(stance.PARSED):
+        parses.parse_ahead(texts + [r["text"] for split_rows in evaluated.values()
+                                    for r in split_rows])
 
-    models, skipped = {}, {}
-    for name in tqdm(stance.MODELS, desc="stance models", disable=disable):
-        missing = stance.missing_extra(name)
-        if chosen is not None and name not in chosen:
-            missing = "not among the models asked for"
-        elif large and name in stance.OPTIONAL:
-            missing = f"left out above {stance.LARGE:,} training sentences"
-        if missing:
-            skipped[name] = missing
-            tqdm.write(f"skipped {name}: {missing}")
-            continue
-        model, selection = stance.search(name, texts, y, cv_folds, grids[name], seed, n_jobs,
-                                         features)
-        save_model(model, model_path(out_dir, name), level)
-        predicted = {s: stance.predict(model, name, [r["text"] for r in split_rows], s, features)
-                     for s, split_rows in evaluated.items()}
-        scores = {s: scored(split_rows, predicted[s], seed, resamples)
-                  for s, split_rows in evaluated.items()}
-        for split, metrics in scores.items():
-            plot_confusion(metrics["confusion"], SCHEMA.stance_names,
-                           f"{name}, {split} split (n={metrics['n']})",
-                           out_dir / FIGURES / f"confusion_{name}_{split}.png")
-        models[name] = {**selection, "file": f"{MODELS_DIR}/{name}.skops", "scores": scores,
-                        "scores_by_source": {s: per_source(r, predicted[s], seed, resamples,
-                                                                n_jobs)
-                                             for s, r in evaluated.items()},
-                        "predictions": predicted}
+    models, skipped, drawn = {}, {}, []
+    # The figures are drawn in a thread while the next model is searched.
+    with ThreadPoolExecutor(max_workers=1) as figures:
+        for name in tqdm(stance.MODELS, desc="stance models", disable=disable):
+            missing = stance.missing_extra(name)
+            if chosen is not None and name not in chosen:
+                missing = "not among the models asked for"
+            elif large and name in stance.OPTIONAL:
+                missing = f"left out above {stance.LARGE:,} training sentences"
+            if missing:
+                skipped[name] = missing
+                tqdm.write(f"skipped {name}: {missing}")
+                continue
+            model, selection = stance.search(name, texts, y, cv_folds, grids[name], seed, n_jobs,
+                                             features)
+            save_model(model, model_path(out_dir, name), level)
+            predicted = {s: stance.predict(model, name, [r["text"] for r in split_rows], s,
+                                           features)
+                         for s, split_rows in evaluated.items()}
+            scores = {s: scored(split_rows, predicted[s], seed, resamples)
+                      for s, split_rows in evaluated.items()}
+            for split, metrics in scores.items():
+                drawn.append(figures.submit(
+                    plot_confusion, metrics["confusion"], SCHEMA.stance_names,
+                    f"{name}, {split} split (n={metrics['n']})",
+                    out_dir / FIGURES / f"confusion_{name}_{split}.png"))
+            models[name] = {**selection, "file": f"{MODELS_DIR}/{name}.skops", "scores": scores,
+                            "scores_by_source": {s: per_source(r, predicted[s], seed, resamples,
+                                                                    n_jobs)
+                                                 for s, r in evaluated.items()},
+                            "predictions": predicted}
+    for figure in drawn:
+        figure.result()
     del features
     comparison = _compare(models, evaluated, seed, resamples)
     for m in models.values():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from stancekit.baselines import dyads, entities
 from stancekit.baselines import stance as stance_models
 from stancekit.baselines.data import load_folder
 from stancekit.baselines.evaluate import evaluate_saved, model_path
-from stancekit.baselines.persist import load_model
+from stancekit.baselines.persist import load_model, save_model
 from stancekit.baselines.predict import margin, read_inputs
 from stancekit.baselines.train import train
 from stancekit.cli import app
@@ -218,6 +219,29 @@ def test_skops_load_refuses_untrusted_types(trained, tmp_path):
     (tmp_path / "junk.skops").write_bytes(b"not a zip")
     with pytest.raises(InputError, match="not a skops"):
         load_model(tmp_path / "junk.skops")
+
+
+def test_vocabularies_are_saved_packed_and_load_as_they_were(tmp_path):
+    from stancekit.baselines.vocabularies import (
+        CompactDictVectorizer,
+        CompactTfidfVectorizer,
+        pack,
+        unpack,
+    )
+
+    vocabulary = {"Zürich": 2, "": 0, "a b": 3, "Ελλάδα\n": 1}
+    assert unpack(*pack(vocabulary)) == vocabulary
+    texts = ["Kyiv accuses Moscow", "Moscow denies it", "Zürich calls on both"]
+    words = CompactTfidfVectorizer().fit(texts)
+    dicts = CompactDictVectorizer().fit([{"w": t.split()[0], "n": len(t)} for t in texts])
+    for fitted, x in ((words, texts), (dicts, [{"w": "Kyiv", "n": 3}])):
+        save_model(fitted, tmp_path / "v.skops")
+        assert '"vocabulary_"' not in zipfile.ZipFile(tmp_path / "v.skops").read(
+            "schema.json").decode()
+        loaded = load_model(tmp_path / "v.skops")
+        assert loaded.vocabulary_ == fitted.vocabulary_
+        assert list(loaded.get_feature_names_out()) == list(fitted.get_feature_names_out())
+        assert (loaded.transform(x) != fitted.transform(x)).nnz == 0
 
 
 def test_bio_repair_and_span_scores():
