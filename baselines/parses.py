@@ -98,29 +98,36 @@ def remembered() -> Iterator[None]:
     """Within the block, each text is parsed once however often it is asked for (training
     parses the same sentences for the stance search, its calibration and the dyad model)."""
     global _MEMO
-    outer, _MEMO = _MEMO, _Memo() if _MEMO is None else _MEMO
+    outer = _MEMO
+    memo = _MEMO = _Memo() if outer is None else outer
     try:
         yield
     finally:
-        wait(_MEMO.ahead)
+        wait(memo.ahead)
         _MEMO = outer
 
 
 def parse_ahead(texts: Sequence[str]) -> None:
     """Within `remembered`, start parsing *texts* in a background thread, so that the work
-    that follows shares the cores with it; a later `parse` waits for it (a failure is raised
-    there again, by the parse that needs it)."""
+    that follows shares the cores with it; the next `parse` waits for it and raises its
+    failure."""
     if _MEMO is None:
         raise RuntimeError("parse_ahead needs an enclosing parses.remembered()")
     pool = ThreadPoolExecutor(max_workers=1)
-    _MEMO.ahead.append(pool.submit(parse, list(texts)))
+    _MEMO.ahead.append(pool.submit(_parse, list(dict.fromkeys(texts))))
     pool.shutdown(wait=False)
 
 
 def parse(texts: Iterable[str]) -> dict[str, Doc]:
-    """Each distinct text's parsed ``Doc`` (one thread at a time: a pipeline is not meant to
-    be shared by threads)."""
-    unique = list(dict.fromkeys(texts))
+    """Each distinct text's parsed ``Doc``."""
+    if _MEMO is not None:
+        for pending in _MEMO.ahead:
+            pending.result()
+    return _parse(list(dict.fromkeys(texts)))
+
+
+def _parse(unique: list[str]) -> dict[str, Doc]:
+    # One thread at a time: a pipeline is not meant to be shared by threads.
     with _LOCK:
         memo = {} if _MEMO is None else _MEMO.docs
         missing = [t for t in unique if t not in memo]

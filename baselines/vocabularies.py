@@ -31,12 +31,14 @@ def unpack(utf8: np.ndarray, ends: np.ndarray) -> dict[str, int]:
 
 
 class CompactVocabulary:
-    """Mixin: ``vocabulary_`` (and ``feature_names_``, which follows from it) saved packed."""
+    """Mixin: ``vocabulary_`` (and ``feature_names_``, which follows from it) saved packed when
+    every term is a string."""
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())  # type: ignore[misc]
-        vocabulary = state.pop("vocabulary_", None)
-        if vocabulary is not None:
+        vocabulary = state.get("vocabulary_")
+        if vocabulary is not None and all(isinstance(term, str) for term in vocabulary):
+            del state["vocabulary_"]
             state.pop("feature_names_", None)
             state.update(zip(PACKED, pack(vocabulary), strict=True))
         return state

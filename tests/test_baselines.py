@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import zipfile
 from pathlib import Path
@@ -242,6 +243,8 @@ def test_vocabularies_are_saved_packed_and_load_as_they_were(tmp_path):
         assert loaded.vocabulary_ == fitted.vocabulary_
         assert list(loaded.get_feature_names_out()) == list(fitted.get_feature_names_out())
         assert (loaded.transform(x) != fitted.transform(x)).nnz == 0
+    numeric = CompactDictVectorizer().fit([{1: 2.0, 3: 1.0}])
+    assert pickle.loads(pickle.dumps(numeric)).vocabulary_ == {1: 0, 3: 1}
 
 
 def test_bio_repair_and_span_scores():
