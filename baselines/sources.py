@@ -92,7 +92,7 @@ def cross_source(dataset: Any, seed: int = 13, folds: int = 5, tiny: bool = Fals
                   else stance.grouped_folds(y, [r["doc_id"] for r in train], folds, seed))
             trained = {}
             for name in stance.MODELS:
-                if stance.missing_extra(name) or (models is not None and name not in models):
+                if stance.skip_reason(name, models):
                     continue
                 model, selection = stance.search(name, texts, y, cv, grids[name], seed, n_jobs)
                 scores = stance_metrics(model, test, seed, resamples)

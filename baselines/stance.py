@@ -240,6 +240,15 @@ class Features:
         return sparse.hstack([self._done[n, split] for n in names], format="csr")
 
 
+def skip_reason(name: str, chosen: Sequence[str] | None, large: bool = False) -> str | None:
+    """Why the stance model *name* is not trained in this run, or None."""
+    if chosen is not None and name not in chosen:
+        return "not among the models asked for"
+    if large and name in OPTIONAL:
+        return f"left out above {LARGE:,} training sentences"
+    return missing_extra(name)
+
+
 def label_ids(rows: Sequence[dict]) -> np.ndarray:
     """Stance names as class ids in schema order."""
     index = {name: i for i, name in enumerate(SCHEMA.stance_names)}

@@ -99,15 +99,6 @@ def _compare(models: dict, rows_by_split: dict, seed: int, resamples: int) -> di
     return out
 
 
-def _skip_reason(name: str, chosen: Sequence[str] | None, large: bool) -> str | None:
-    """Why the stance model *name* is not trained in this run, or None."""
-    if chosen is not None and name not in chosen:
-        return "not among the models asked for"
-    if large and name in stance.OPTIONAL:
-        return f"left out above {stance.LARGE:,} training sentences"
-    return stance.missing_extra(name)
-
-
 def model_problem(models: Sequence[str] | None) -> str | None:
     """Why *models* can't be trained (an unknown name, or none at all), or None."""
     unknown = sorted(set(models or ()) - set(stance.MODELS))
@@ -157,7 +148,7 @@ def _train_into(out_dir: Path, dataset: object, seed: int, folds: int, tiny: boo
                                                       for s, split_rows in evaluated.items()}},
                                    n_jobs)
     cv_folds = stance.grouped_folds(y, [r["doc_id"] for r in rows], folds, seed)
-    reasons = {name: _skip_reason(name, chosen, large) for name in stance.MODELS}
+    reasons = {name: stance.skip_reason(name, chosen, large) for name in stance.MODELS}
     if any(reasons[name] is None for name in stance.PARSED):
         parses.parse_ahead(texts + [r["text"] for split_rows in evaluated.values()
                                     for r in split_rows])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -261,6 +262,17 @@ def write_lines(path: Path | str, lines: Iterable[str], outputs: Outputs | None 
             f.write(line + "\n")
             n += 1
     return n
+
+
+def tree_sha256(path: Path) -> str:
+    """SHA-256 over a file, or over the files under a folder: each one's relative path (a
+    file's name) and the digest of its content."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        name = file.relative_to(path).as_posix() if path.is_dir() else file.name
+        digest.update(name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def require_file(path: Path | str) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from stancekit import __version__
-from stancekit.files import read_json, write_json
+from stancekit.files import read_json, tree_sha256, write_json
 
 log = logging.getLogger(__name__)
 
@@ -19,10 +19,7 @@ def fingerprint(inputs: Iterable[Path], params: dict[str, Any]) -> str:
     """A sha256 over the bytes of the input files (folders recursively) and the options."""
     h = hashlib.sha256(json.dumps([__version__, params], sort_keys=True, default=str).encode())
     for path in inputs:
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            h.update(str(file.relative_to(path) if path.is_dir() else file.name).encode())
-            h.update(hashlib.sha256(file.read_bytes()).digest())
+        h.update(tree_sha256(path).encode())
     return h.hexdigest()
 
 
