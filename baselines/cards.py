@@ -28,6 +28,11 @@ def model_card(results: dict, name: str) -> str:
     calibrated = ("This model learns nothing from the data; its scores are fixed."
                   if name in FIXED else
                   "Probabilities come from `CalibratedClassifierCV` (sigmoid) fit on the "
+                  "same grouped folds; the predicted stance is the largest probability times "
+                  "its decision weight (" + ", ".join(
+                      f"{label} {w:g}" for label, w in model["decision"]["weights"].items())
+                  + ", chosen by out-of-fold macro-F1 on train)." if model.get("decision") else
+                  "Probabilities come from `CalibratedClassifierCV` (sigmoid) fit on the "
                   "same grouped folds." if model.get("calibration") else
                   "Trained without cross-validation folds, so its scores are not calibrated.")
     return "\n".join([

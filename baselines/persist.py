@@ -17,6 +17,7 @@ from stancekit.files import InputError, atomic_open
 # private parts of a fitted CalibratedClassifierCV.
 TRUSTED: frozenset[str] = frozenset({"stancekit.baselines.cue_features.CueFeatures",
                                      "stancekit.baselines.cue_features.CuePrelabeler",
+                                     "stancekit.baselines.decisions.WeightedDecision",
                                      "stancekit.baselines.entities.SpanTagger",
                                      "stancekit.baselines.entities.HashedSpanTagger",
                                      "stancekit.baselines.entities.SeenColumns",
@@ -40,6 +41,7 @@ def slim(model: Any) -> Any:
     parts = [s for _, s in getattr(model, "steps", [])]
     parts += [t for _, t in getattr(model, "transformer_list", [])]
     parts += [c.estimator for c in getattr(model, "calibrated_classifiers_", [])]
+    parts += [model.estimator_] if hasattr(model, "estimator_") else []
     for part in parts:
         slim(part)
     return model

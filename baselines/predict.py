@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from stancekit.baselines import stance
 from stancekit.baselines.evaluate import (
     DYAD_MODEL,
@@ -75,9 +73,9 @@ def predict(model: Any, records: list[dict]) -> list[dict]:
         return []
     probs = stance.scores(model, [r["text"] for r in records])
     names = SCHEMA.stance_names
-    return [{"id": r["id"], "stance": names[int(np.argmax(p))],
+    return [{"id": r["id"], "stance": names[int(label)],
              "scores": {n: round(float(x), 6) for n, x in zip(names, p, strict=True)}}
-            for r, p in zip(records, probs, strict=True)]
+            for r, p, label in zip(records, probs, stance.decide(model, probs), strict=True)]
 
 
 def margin(prediction: dict) -> float:

@@ -143,6 +143,17 @@ def results_markdown(results: dict) -> str:
                        for name, m in results["stance"]["models"].items())
     tagger = results["entities"]["best_params"] if results["entities"] else "not trained"
     out += ["", f"Best parameters: {params}; entity tagger: {tagger}.", ""]
+    weighted = {name: m["decision"] for name, m in results["stance"]["models"].items()
+                if m.get("decision")}
+    if weighted:
+        listed = "; ".join(
+            f"{name}: " + ", ".join(f"{label} {w:g}" for label, w in d["weights"].items())
+            + f" (out-of-fold macro-F1 {d['out_of_fold_macro_f1']['argmax']:.3f} → "
+              f"{d['out_of_fold_macro_f1']['weighted']:.3f})"
+            for name, d in weighted.items())
+        out += ["Decision weights (a model predicts the stance of largest calibrated "
+                "probability times its weight; chosen by macro-F1 of the out-of-fold "
+                f"probabilities on train): {listed}.", ""]
     return "\n".join(out)
 
 

@@ -23,13 +23,14 @@ from sklearn.feature_extraction.text import (
     TfidfVectorizer,
 )
 from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.metrics import f1_score
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils.parallel import Parallel, delayed
 
-from stancekit.baselines import embeddings, parses
+from stancekit.baselines import decisions, embeddings, parses
 from stancekit.baselines.cue_features import CueFeatures, CuePrelabeler
 from stancekit.baselines.embeddings import SentenceEmbeddings
 from stancekit.baselines.parses import ParseClues
@@ -293,10 +294,12 @@ def search(name: str, texts: Sequence[str], y: np.ndarray, folds: Folds, grid: G
 
 def _uncached(model: object) -> object:
     """*model* with the feature cache of its pipelines unset; return *model*."""
-    for pipeline in (model, getattr(model, "estimator", None),
-                     *(c.estimator for c in getattr(model, "calibrated_classifiers_", []))):
-        if isinstance(pipeline, Pipeline):
-            pipeline.memory = None
+    if isinstance(model, Pipeline):
+        model.memory = None
+    for part in (getattr(model, "estimator", None), getattr(model, "estimator_", None),
+                 *(c.estimator for c in getattr(model, "calibrated_classifiers_", []))):
+        if part is not None:
+            _uncached(part)
     return model
 
 
@@ -307,7 +310,7 @@ def _search(name: str, base: Pipeline, x: object, y: np.ndarray, folds: Folds, g
     if not folds:
         return _uncached(base.fit(x, y)), {
             "grid": grid, "best_params": {}, "cv_macro_f1": None, "cv_macro_f1_std": None,
-            "cv_folds": [], "candidates": [], "calibration": None}
+            "cv_folds": [], "candidates": [], "calibration": None, "decision": None}
     gs = GridSearchCV(base, grid or {}, scoring="f1_macro", cv=folds, n_jobs=n_jobs,
                       refit=name in FIXED, error_score="raise").fit(x, y)
     results = gs.cv_results_
@@ -322,14 +325,26 @@ def _search(name: str, base: Pipeline, x: object, y: np.ndarray, folds: Folds, g
     summary = {"grid": {k: [_jsonable(v) for v in vs] for k, vs in grid.items()},
                "best_params": best["params"], "cv_macro_f1": best["mean"],
                "cv_macro_f1_std": best["std"], "cv_folds": best["folds"],
-               "candidates": candidates, "calibration": None}
+               "candidates": candidates, "calibration": None, "decision": None}
     if name in FIXED:
         return _uncached(gs.best_estimator_), summary
     tuned = clone(base).set_params(**gs.best_params_)
-    model = CalibratedClassifierCV(tuned, method="sigmoid", cv=folds, ensemble=False,
-                                   n_jobs=n_jobs).fit(x, y)
+    proba = decisions.out_of_fold_probabilities(tuned, x, y, folds, n_jobs)
+    classes = np.unique(y)
+    weights = decisions.choose_weights(proba, y, classes)
+    model = decisions.WeightedDecision(
+        CalibratedClassifierCV(tuned, method="sigmoid", cv=folds, ensemble=False, n_jobs=n_jobs),
+        [float(w) for w in weights]).fit(x, y)
     summary["calibration"] = {"method": "sigmoid", "cv": "the same grouped folds",
                               "ensemble": False}
+    names = SCHEMA.stance_names
+    summary["decision"] = {
+        "weights": {names[c]: float(w) for c, w in zip(classes, weights, strict=True)},
+        "chosen_by": "macro-F1 of the out-of-fold calibrated probabilities on train",
+        "out_of_fold_macro_f1": {
+            "argmax": round(float(f1_score(y, classes[proba.argmax(1)], average="macro")), 6),
+            "weighted": round(float(f1_score(y, classes[(proba * weights).argmax(1)],
+                                             average="macro")), 6)}}
     return _uncached(model), summary
 
 
@@ -352,3 +367,13 @@ def scores(model: object, texts: Sequence[str]) -> np.ndarray:
     out = np.zeros((len(texts), len(SCHEMA.stance_names)))
     out[:, np.asarray(model.classes_, dtype=np.int64)] = raw
     return out
+
+
+def decide(model: object, probs: np.ndarray) -> np.ndarray:
+    """Class ids of the rows of *probs* (`scores` of *model*): the largest probability times
+    the model's decision weight (`decisions.WeightedDecision`), or just the largest."""
+    final = model[-1] if isinstance(model, Pipeline) else model
+    weights = np.ones(probs.shape[1])
+    if isinstance(final, decisions.WeightedDecision):
+        weights[np.asarray(final.classes_, dtype=np.int64)] = final.weights
+    return np.argmax(probs * weights, axis=1)

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from stancekit.baselines import dyads, entities
 from stancekit.baselines import stance as stance_models
 from stancekit.baselines.data import load_folder
+from stancekit.baselines.decisions import WeightedDecision
 from stancekit.baselines.evaluate import evaluate_saved, model_path
 from stancekit.baselines.persist import load_model, save_model
 from stancekit.baselines.predict import margin, read_inputs
@@ -173,10 +174,14 @@ def test_predict_cli_writes_ids_stances_and_scores(trained, tmp_path):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["a", "b"]
+    best = json.loads((trained / "results.json").read_text())["stance"]["best_model"]
+    model = load_model(model_path(trained, best))
+    assert [r["stance"] for r in rows] == [
+        SCHEMA.stance_names[i] for i in model.predict([r["text"] for r in json.loads(
+            "[" + ",".join(inp.read_text().splitlines()) + "]")])]
     for r in rows:
         assert list(r["scores"]) == SCHEMA.stance_names
         assert abs(sum(r["scores"].values()) - 1) < 1e-4
-        assert r["stance"] == max(r["scores"], key=r["scores"].get)
     assert rows[0]["stance"] == APPEAL
 
 
@@ -212,7 +217,9 @@ def _shout(x):
 
 
 def test_skops_load_refuses_untrusted_types(trained, tmp_path):
-    assert isinstance(load_model(model_path(trained, "tfidf_svm")), CalibratedClassifierCV)
+    loaded = load_model(model_path(trained, "tfidf_svm"))
+    assert isinstance(loaded, WeightedDecision)
+    assert isinstance(loaded.estimator_, CalibratedClassifierCV)
     bad = tmp_path / "bad.skops"
     sio.dump(Pipeline([("f", FunctionTransformer(_shout))]), bad)
     with pytest.raises(InputError, match="untrusted"):
