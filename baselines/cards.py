@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stancekit.baselines.report import weights_text
 from stancekit.baselines.stance import FIXED
 from stancekit.schema import SCHEMA
 
@@ -28,13 +29,12 @@ def model_card(results: dict, name: str) -> str:
     calibrated = ("This model learns nothing from the data; its scores are fixed."
                   if name in FIXED else
                   "Probabilities come from `CalibratedClassifierCV` (sigmoid) fit on the "
-                  "same grouped folds; the predicted stance is the largest probability times "
-                  "its decision weight (" + ", ".join(
-                      f"{label} {w:g}" for label, w in model["decision"]["weights"].items())
-                  + ", chosen by out-of-fold macro-F1 on train)." if model.get("decision") else
-                  "Probabilities come from `CalibratedClassifierCV` (sigmoid) fit on the "
                   "same grouped folds." if model.get("calibration") else
                   "Trained without cross-validation folds, so its scores are not calibrated.")
+    if model.get("decision"):
+        calibrated += (" The predicted stance is the largest probability times its decision "
+                       f"weight ({weights_text(model['decision'])}, chosen by out-of-fold "
+                       "macro-F1 on train).")
     return "\n".join([
         f"# Model card: {name}",
         "",

@@ -19,12 +19,13 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import cross_val_predict
 
 WEIGHTS = (1.0, 1.5, 2.0, 3.0)
-"""The weights tried for each class but the most frequent one, whose weight is 1."""
+"""The weights tried for each class but the most frequent one, whose weight is 1: every
+combination, 4^(classes − 1) of them (64 for four stances, about 0.2 s on 4,451 sentences)."""
 Folds = Sequence[tuple[np.ndarray, np.ndarray]]
 
 
 class _Scores(ClassifierMixin, BaseEstimator):
-    """Its input is its decision function: fits a calibration to precomputed scores."""
+    """A classifier whose decision function is its input: precomputed scores to calibrate."""
 
     def fit(self, scores: np.ndarray, y: np.ndarray) -> _Scores:
         """Remember the classes."""
@@ -44,10 +45,15 @@ class _Scores(ClassifierMixin, BaseEstimator):
 
 def out_of_fold_probabilities(estimator: object, x: object, y: np.ndarray, folds: Folds,
                               n_jobs: int | None = None) -> np.ndarray:
-    """What ``CalibratedClassifierCV(estimator, method="sigmoid", cv=folds, ensemble=False)``
-    gives each training row from the fold that held it out, in ``np.unique(y)`` order."""
+    """Each row's calibrated probabilities from the fold that held it out.
+
+    They are what ``CalibratedClassifierCV(estimator, method="sigmoid", cv=folds,
+    ensemble=False)`` fits its calibrators to, in ``np.unique(y)`` order.
+    """
     method = "decision_function" if hasattr(estimator, "decision_function") else "predict_proba"
     scores = cross_val_predict(estimator, x, y, cv=list(folds), method=method, n_jobs=n_jobs)
+    if method == "predict_proba" and scores.shape[1] == 2:
+        scores = scores[:, 1:]  # as CalibratedClassifierCV: the positive class's column
     scores = scores.reshape(len(y), -1)
     frozen = FrozenEstimator(_Scores().fit(scores, y))
     # A frozen estimator gives the same scores in every fold: the calibrators are fit on all.
@@ -55,22 +61,26 @@ def out_of_fold_probabilities(estimator: object, x: object, y: np.ndarray, folds
         scores, y).predict_proba(scores)
 
 
-def choose_weights(proba: np.ndarray, y: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """The weights of *classes* (the columns of *proba*) whose weighted argmax has the best
-    macro-F1 against *y*; all 1 unless another choice does strictly better."""
+def choose_weights(proba: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """The class weights of best macro-F1, that macro-F1 and the plain argmax's.
+
+    The columns of *proba* are the classes ``np.unique(y)``; the weights stay all 1 unless
+    another choice does strictly better.
+    """
+    classes = np.unique(y)
     frequent = int(np.argmax([np.sum(y == c) for c in classes]))
-    best, best_f1 = np.ones(len(classes)), -1.0
+    best = np.ones(len(classes))
+    plain = best_f1 = f1_score(y, classes[np.argmax(proba, axis=1)], average="macro")
     for rest in itertools.product(WEIGHTS, repeat=len(classes) - 1):
         weights = np.insert(np.asarray(rest), frequent, 1.0)
         f1 = f1_score(y, classes[np.argmax(proba * weights, axis=1)], average="macro")
         if f1 > best_f1:
             best, best_f1 = weights, f1
-    return best
+    return best, float(best_f1), float(plain)
 
 
 class WeightedDecision(ClassifierMixin, BaseEstimator):
-    """A probabilistic classifier whose prediction is the class of largest probability times
-    its weight (`weights`, in the order of ``classes_``)."""
+    """Predicts the class of largest probability times its weight (in ``classes_`` order)."""
 
     def __init__(self, estimator: object = None, weights: Sequence[float] | None = None) -> None:
         self.estimator = estimator
@@ -80,6 +90,8 @@ class WeightedDecision(ClassifierMixin, BaseEstimator):
         """Fit a clone of *estimator*."""
         self.estimator_ = clone(self.estimator).fit(x, y)
         self.classes_ = self.estimator_.classes_
+        if len(self.weights) != len(self.classes_):
+            raise ValueError(f"{len(self.weights)} weights for {len(self.classes_)} classes")
         return self
 
     def predict_proba(self, x: object) -> np.ndarray:
@@ -88,8 +100,4 @@ class WeightedDecision(ClassifierMixin, BaseEstimator):
 
     def predict(self, x: object) -> np.ndarray:
         """The class of largest weighted probability."""
-        return self.decide(self.predict_proba(x))
-
-    def decide(self, proba: np.ndarray) -> np.ndarray:
-        """The class of largest weighted probability of each row of *proba*."""
-        return self.classes_[np.argmax(proba * np.asarray(self.weights), axis=1)]
+        return self.classes_[np.argmax(self.predict_proba(x) * self.weights, axis=1)]

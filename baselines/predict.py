@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from stancekit.baselines import stance
 from stancekit.baselines.evaluate import (
@@ -68,20 +70,25 @@ def best_model(out_dir: Path | str) -> tuple[str, Any, dict]:
 
 
 def predict(model: Any, records: list[dict]) -> list[dict]:
-    """``id``, ``stance`` and per-label ``scores`` (schema order) of each record."""
+    """``id``, ``stance``, ``scores`` (schema order) and weighted ``margin`` of each record.
+
+    The scores are the calibrated probabilities; the stance and the margin come from the
+    probabilities times the model's decision weights (`stance.weighted`).
+    """
     if not records:
         return []
     probs = stance.scores(model, [r["text"] for r in records])
     names = SCHEMA.stance_names
-    return [{"id": r["id"], "stance": names[int(label)],
-             "scores": {n: round(float(x), 6) for n, x in zip(names, p, strict=True)}}
-            for r, p, label in zip(records, probs, stance.decide(model, probs), strict=True)]
+    return [{"id": r["id"], "stance": names[int(np.argmax(w))],
+             "scores": {n: round(float(x), 6) for n, x in zip(names, p, strict=True)},
+             "margin": margin(w)}
+            for r, p, w in zip(records, probs, stance.weighted(model, probs), strict=True)]
 
 
-def margin(prediction: dict) -> float:
+def margin(scores: Sequence[float]) -> float:
     """Top score minus runner-up: small means the model is unsure."""
-    top = sorted(prediction["scores"].values(), reverse=True)
-    return round(top[0] - (top[1] if len(top) > 1 else 0.0), 6)
+    top = sorted(scores, reverse=True)
+    return round(float(top[0] - (top[1] if len(top) > 1 else 0.0)), 6)
 
 
 def model_version(name: str, results: dict) -> str:
@@ -148,7 +155,7 @@ def push_predictions(client: LabelStudio, project: Any, predictions: list[dict],
 
     The entity spans and dyads come from the task's existing pre-annotation (e.g. cues and
     gazetteer), else from *regions* (result items by sentence id, from :func:`model_regions`).
-    Each prediction's ``score`` is its stance margin, the project's model version becomes
+    Each prediction's ``score`` is its stance ``margin``, the project's model version becomes
     *version* (annotators see only that version's predictions, which is why the entities
     travel with the stance) and its sampling uncertainty sampling, so the next unlabeled task
     an annotator gets is the one the model is least sure about. Tasks that already hold a
@@ -174,7 +181,7 @@ def push_predictions(client: LabelStudio, project: Any, predictions: list[dict],
                 "entities_from_model" if regions is not None else "no_entities"] += 1
         if spans is None:
             spans = (regions or {}).get(sid, [])
-        new.append(PredictionRequest(task=task, model_version=version, score=margin(p),
+        new.append(PredictionRequest(task=task, model_version=version, score=p["margin"],
                                      result=[stance_item(p["stance"], origin="prediction"),
                                              *spans]))
     for i in range(0, len(new), batch_size):

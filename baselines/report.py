@@ -143,18 +143,25 @@ def results_markdown(results: dict) -> str:
                        for name, m in results["stance"]["models"].items())
     tagger = results["entities"]["best_params"] if results["entities"] else "not trained"
     out += ["", f"Best parameters: {params}; entity tagger: {tagger}.", ""]
-    weighted = {name: m["decision"] for name, m in results["stance"]["models"].items()
-                if m.get("decision")}
-    if weighted:
-        listed = "; ".join(
-            f"{name}: " + ", ".join(f"{label} {w:g}" for label, w in d["weights"].items())
-            + f" (out-of-fold macro-F1 {d['out_of_fold_macro_f1']['argmax']:.3f} → "
-              f"{d['out_of_fold_macro_f1']['weighted']:.3f})"
-            for name, d in weighted.items())
+    decided = {name: m["decision"] for name, m in results["stance"]["models"].items()
+               if m.get("decision")}
+    if decided:
+        listed = "; ".join(f"{name}: {weights_text(d)} (out-of-fold macro-F1 {_gain(d)})"
+                           for name, d in decided.items())
         out += ["Decision weights (a model predicts the stance of largest calibrated "
                 "probability times its weight; chosen by macro-F1 of the out-of-fold "
                 f"probabilities on train): {listed}.", ""]
     return "\n".join(out)
+
+
+def weights_text(decision: dict) -> str:
+    """A model's decision weights as "none 1, accusation 1.5, …"."""
+    return ", ".join(f"{label} {w:g}" for label, w in decision["weights"].items())
+
+
+def _gain(decision: dict) -> str:
+    f1 = decision["out_of_fold_macro_f1"]
+    return f"{f1['argmax']:.3f} → {f1['weighted']:.3f}"
 
 
 def _tex(text: str) -> str:

@@ -3,7 +3,9 @@
 Every learned model is searched with ``GridSearchCV`` (``StratifiedGroupKFold`` over
 documents, ``scoring="f1_macro"``) and its best setting is wrapped in
 ``CalibratedClassifierCV`` on the same grouped folds, so ``predict_proba`` gives calibrated
-probabilities: they are the scores and the uncertainty order of the pre-annotations.
+probabilities: they are the scores of the pre-annotations. ``predict`` takes the largest
+probability times a per-stance weight chosen for macro-F1 on the out-of-fold probabilities
+(`decisions.WeightedDecision`); the weighted probabilities give the uncertainty order.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from tempfile import TemporaryDirectory
 import numpy as np
 from joblib import effective_n_jobs
 from scipy import sparse
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import (
@@ -23,7 +25,6 @@ from sklearn.feature_extraction.text import (
     TfidfVectorizer,
 )
 from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.metrics import f1_score
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -272,8 +273,10 @@ def _jsonable(value: object) -> object:
 
 
 def search(name: str, texts: Sequence[str], y: np.ndarray, folds: Folds, grid: Grid, seed: int,
-           n_jobs: int | None = None, features: Features | None = None) -> tuple[Pipeline, dict]:
-    """The model *name* searched over *grid* by grouped CV, calibrated, fit on all *texts*.
+           n_jobs: int | None = None, features: Features | None = None
+           ) -> tuple[BaseEstimator, dict]:
+    """The model *name* searched over *grid* by grouped CV, calibrated, given its decision
+    weights and fit on all *texts*.
 
     With *features* (above `LARGE`), a model of `LARGE_MODELS` is searched on the precomputed
     features of the ``train`` texts and returned behind the same stateless feature steps, so
@@ -304,9 +307,10 @@ def _uncached(model: object) -> object:
 
 
 def _search(name: str, base: Pipeline, x: object, y: np.ndarray, folds: Folds, grid: Grid,
-            n_jobs: int | None) -> tuple[Pipeline, dict]:
+            n_jobs: int | None) -> tuple[BaseEstimator, dict]:
     """*base* (whose ``memory``, if set, caches each fold's fitted features for all candidates
-    and the calibration) searched over *grid*, calibrated and fit on all of *x*."""
+    and the calibration) searched over *grid*, calibrated, given its decision weights and fit
+    on all of *x*."""
     if not folds:
         return _uncached(base.fit(x, y)), {
             "grid": grid, "best_params": {}, "cv_macro_f1": None, "cv_macro_f1_std": None,
@@ -330,21 +334,17 @@ def _search(name: str, base: Pipeline, x: object, y: np.ndarray, folds: Folds, g
         return _uncached(gs.best_estimator_), summary
     tuned = clone(base).set_params(**gs.best_params_)
     proba = decisions.out_of_fold_probabilities(tuned, x, y, folds, n_jobs)
-    classes = np.unique(y)
-    weights = decisions.choose_weights(proba, y, classes)
+    weights, best_f1, plain_f1 = decisions.choose_weights(proba, y)
     model = decisions.WeightedDecision(
         CalibratedClassifierCV(tuned, method="sigmoid", cv=folds, ensemble=False, n_jobs=n_jobs),
         [float(w) for w in weights]).fit(x, y)
     summary["calibration"] = {"method": "sigmoid", "cv": "the same grouped folds",
                               "ensemble": False}
-    names = SCHEMA.stance_names
     summary["decision"] = {
-        "weights": {names[c]: float(w) for c, w in zip(classes, weights, strict=True)},
+        "weights": {SCHEMA.stance_names[c]: float(w)
+                    for c, w in zip(np.unique(y), weights, strict=True)},
         "chosen_by": "macro-F1 of the out-of-fold calibrated probabilities on train",
-        "out_of_fold_macro_f1": {
-            "argmax": round(float(f1_score(y, classes[proba.argmax(1)], average="macro")), 6),
-            "weighted": round(float(f1_score(y, classes[(proba * weights).argmax(1)],
-                                             average="macro")), 6)}}
+        "out_of_fold_macro_f1": {"argmax": round(plain_f1, 6), "weighted": round(best_f1, 6)}}
     return _uncached(model), summary
 
 
@@ -369,11 +369,13 @@ def scores(model: object, texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-def decide(model: object, probs: np.ndarray) -> np.ndarray:
-    """Class ids of the rows of *probs* (`scores` of *model*): the largest probability times
-    the model's decision weight (`decisions.WeightedDecision`), or just the largest."""
+def weighted(model: object, probs: np.ndarray) -> np.ndarray:
+    """*probs* (`scores` of *model*) times its decision weights: their argmax is its stance.
+
+    A model without `decisions.WeightedDecision` has weights of 1.
+    """
     final = model[-1] if isinstance(model, Pipeline) else model
     weights = np.ones(probs.shape[1])
     if isinstance(final, decisions.WeightedDecision):
         weights[np.asarray(final.classes_, dtype=np.int64)] = final.weights
-    return np.argmax(probs * weights, axis=1)
+    return probs * weights

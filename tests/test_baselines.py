@@ -319,7 +319,7 @@ def test_dyad_heuristic_picks_person_source_and_following_target():
 
 
 def test_margin():
-    assert margin({"scores": {"a": 0.5, "b": 0.3, "c": 0.2}}) == 0.2
+    assert margin([0.3, 0.5, 0.2]) == 0.2
 
 
 @pytest.mark.studio
@@ -367,7 +367,7 @@ def test_predict_to_studio_adds_predictions_and_serves_least_margin_first(
         stances = [i for i in p.result if i["type"] == "choices"]
         spans = [i for i in p.result if i["type"] == "labels"]
         assert [i["value"]["choices"] for i in stances] == [[expected["stance"]]]
-        assert p.score == pytest.approx(margin(expected), abs=1e-6)
+        assert p.score == pytest.approx(expected["margin"], abs=1e-6)
         assert spans, p.result
         for item in spans:
             value = item["value"]

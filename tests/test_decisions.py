@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from sklearn.naive_bayes import ComplementNB
 
 from stancekit.baselines import decisions, stance
 from stancekit.baselines.persist import load_model, save_model
@@ -36,11 +37,26 @@ def test_out_of_fold_probabilities_are_the_calibration_of_the_held_out_scores():
 def test_weights_stay_one_unless_another_choice_does_strictly_better():
     y = np.array([0, 0, 0, 1, 1, 2])
     right = np.eye(3)[y] * 0.6 + 0.1
-    assert decisions.choose_weights(right, y, np.arange(3)).tolist() == [1, 1, 1]
+    weights, weighted, plain = decisions.choose_weights(right, y)
+    assert weights.tolist() == [1, 1, 1] and weighted == plain == 1.0
     shy = np.array([[0.9, 0.05, 0.05]] * 3 + [[0.55, 0.4, 0.05]] * 2 + [[0.5, 0.1, 0.4]])
-    weights = decisions.choose_weights(shy, y, np.arange(3))
+    weights, weighted, plain = decisions.choose_weights(shy, y)
     assert weights[0] == 1 and weights[1] > 1.3 and weights[2] > 1.2
-    assert (np.argmax(shy * weights, axis=1) == y).all()
+    assert (np.argmax(shy * weights, axis=1) == y).all() and weighted == 1.0 > plain
+
+
+def test_two_classes_scored_by_probabilities_are_calibrated_on_the_positive_column():
+    x, y = _data(2)
+    x, y = np.abs(x[y < 2]), y[y < 2]
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(x, y))
+    proba = decisions.out_of_fold_probabilities(ComplementNB(), x, y, folds)
+    calibrated = CalibratedClassifierCV(ComplementNB(), method="sigmoid", cv=folds,
+                                        ensemble=False).fit(x, y)
+    positive = np.zeros(len(y))
+    for train, test in folds:
+        positive[test] = ComplementNB().fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+    expected = calibrated.calibrated_classifiers_[0].calibrators[0].predict(positive)
+    np.testing.assert_allclose(proba[:, 1], expected, atol=1e-9)
 
 
 def test_a_weighted_model_predicts_its_weighted_argmax_and_saves_the_weights(tmp_path):
@@ -49,7 +65,7 @@ def test_a_weighted_model_predicts_its_weighted_argmax_and_saves_the_weights(tmp
     proba = model.predict_proba(x)
     assert (model.predict(x) == np.argmax(proba * [1, 1, 3, 3], axis=1)).all()
     assert (model.predict(x) != np.argmax(proba, axis=1)).any()
-    assert (stance.decide(model, proba) == model.predict(x)).all()
+    assert (np.argmax(stance.weighted(model, proba), axis=1) == model.predict(x)).all()
     save_model(model, tmp_path / "m.skops")
     loaded = load_model(tmp_path / "m.skops")
     assert loaded.weights == [1, 1, 3, 3]

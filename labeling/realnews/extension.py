@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from stancekit.baselines.predict import best_model, margin, model_version, predict
+from stancekit.baselines.predict import best_model, model_version, predict
 from stancekit.files import InputError, dumps, iter_jsonl, read_json, write_together
 from stancekit.labeling.realnews.corpus import (
     DOCUMENTS,
@@ -59,7 +59,7 @@ def uncertain_sentences(documents: list[dict], held: set[str], known_texts: set[
     for source in sorted(pools):
         pool = pools[source]
         scored = predict(model, [{"id": r["sentence_id"], "text": r["text"]} for r in pool])
-        margins = {p["id"]: margin(p) for p in scored}
+        margins = {p["id"]: p["margin"] for p in scored}
         order = pool[:]
         seeded_rng(seed, source, UNCERTAIN).shuffle(order)
         order.sort(key=lambda r: margins[r["sentence_id"]])
