@@ -3,7 +3,8 @@
 An extension round draws from in-frame documents that the corpus does not hold yet: every
 eligible sentence is scored by the best stance model of a ``stancekit baselines train``
 folder, and per source the sentences with the smallest margin between the model's two top
-stances are taken (at most a few per document), so annotation goes where the model is weakest
+weighted stance probabilities (`baselines.predict.predict`) are taken (at most a few per
+document), so annotation goes where the model is weakest
 (uncertainty sampling). Their stratum is ``uncertain``; a sentence repeating the text of one
 already selected is skipped. The weight is the source's pool over the number drawn, which is
 not an inclusion probability: prevalence is estimated from the ``random`` stratum.

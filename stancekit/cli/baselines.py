@@ -85,7 +85,7 @@ def predict_cmd(
         help="Sentences (JSONL with id or sentence_id, and text) or tasks (JSON or JSONL).")],
     output: Annotated[Path | None, typer.Option(
         "-o", "--output",
-        help="JSONL of id, stance and per-label scores [default: not written].")] = None,
+        help="JSONL of id, stance, per-label scores and margin [default: not written].")] = None,
     to_studio: Annotated[bool, typer.Option(
         "--to-studio", help="Push the predictions to Label Studio as pre-annotations, with the "
         "entity spans and dyads of each task's pre-annotation or of the entity tagger and dyad "
