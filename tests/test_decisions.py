@@ -45,6 +45,17 @@ def test_weights_stay_one_unless_another_choice_does_strictly_better():
     assert (np.argmax(shy * weights, axis=1) == y).all() and weighted == 1.0 > plain
 
 
+def test_many_classes_are_weighted_by_coordinate_ascent():
+    rng = np.random.default_rng(3)
+    n_classes = decisions.EXHAUSTIVE + 2
+    y = rng.choice(n_classes, size=600, p=[0.55] + [0.45 / (n_classes - 1)] * (n_classes - 1))
+    proba = rng.dirichlet(np.ones(n_classes), size=600) + np.eye(n_classes)[y] * 0.3
+    proba[:, 0] += 0.4
+    weights, weighted, plain = decisions.choose_weights(proba, y)
+    assert weights[0] == 1 and len(weights) == n_classes and weighted > plain
+    assert set(weights) <= set(decisions.WEIGHTS)
+
+
 def test_two_classes_scored_by_probabilities_are_calibrated_on_the_positive_column():
     x, y = _data(2)
     x, y = np.abs(x[y < 2]), y[y < 2]
