@@ -24,6 +24,7 @@ EXHAUSTIVE = 5
 """Classes up to which every combination of `WEIGHTS` is tried (4^(classes − 1): 64 for four
 stances, about 0.2 s on 4,451 sentences); above, coordinate ascent from all 1."""
 Folds = Sequence[tuple[np.ndarray, np.ndarray]]
+"""Train and test row indices of each cross-validation fold."""
 
 
 class _Scores(ClassifierMixin, BaseEstimator):

@@ -33,6 +33,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from stancekit.baselines import decisions, embeddings, parses
 from stancekit.baselines.cue_features import CueFeatures, CuePrelabeler
+from stancekit.baselines.decisions import Folds
 from stancekit.baselines.embeddings import SentenceEmbeddings
 from stancekit.baselines.parses import ParseClues
 from stancekit.baselines.vocabularies import CompactTfidfVectorizer
@@ -40,7 +41,6 @@ from stancekit.files import InputError
 from stancekit.schema import SCHEMA
 
 Grid = dict[str, list]
-Folds = list[tuple[np.ndarray, np.ndarray]]
 
 
 def _words() -> TfidfVectorizer:

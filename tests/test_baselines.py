@@ -167,8 +167,9 @@ def test_evaluate_cli_prints_metrics_json(dataset, trained):
 
 def test_predict_cli_writes_ids_stances_and_scores(trained, tmp_path):
     inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    write_jsonl(inp, [{"id": "a", "text": "Ana Petrova urged Mali to release the sailors."},
-                      {"sentence_id": "b", "text": "Rain fell across Chad, Li Wei said."}])
+    records = [{"id": "a", "text": "Ana Petrova urged Mali to release the sailors."},
+               {"sentence_id": "b", "text": "Rain fell across Chad, Li Wei said."}]
+    write_jsonl(inp, records)
     result = CliRunner().invoke(app, ["baselines", "predict", str(trained), str(inp),
                                       "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -177,8 +178,7 @@ def test_predict_cli_writes_ids_stances_and_scores(trained, tmp_path):
     best = json.loads((trained / "results.json").read_text())["stance"]["best_model"]
     model = load_model(model_path(trained, best))
     assert [r["stance"] for r in rows] == [
-        SCHEMA.stance_names[i] for i in model.predict([r["text"] for r in json.loads(
-            "[" + ",".join(inp.read_text().splitlines()) + "]")])]
+        SCHEMA.stance_names[i] for i in model.predict([r["text"] for r in records])]
     for r in rows:
         assert list(r["scores"]) == SCHEMA.stance_names
         assert abs(sum(r["scores"].values()) - 1) < 1e-4
